@@ -1,0 +1,61 @@
+// Email + password login. Reads the hash straight from the table so the users service never returns it.
+import { LocalStrategy } from '@feathersjs/authentication-local'
+import type { AuthenticationRequest } from '@feathersjs/authentication'
+import { NotAuthenticated } from '@feathersjs/errors'
+import type { Params } from '@feathersjs/feathers'
+import bcrypt from 'bcryptjs'
+import { recordAudit } from '../audit'
+import { assertActive } from './account-status'
+
+// Compared against when the email is unknown, so a miss costs as long as a wrong password.
+const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 4)
+
+export class ChatLocalStrategy extends LocalStrategy {
+  private get db() {
+    return this.app!.get('postgresqlClient')
+  }
+
+  override async findEntity(email: string) {
+    const row = typeof email === 'string' && email ? await this.db('users').whereRaw('lower(email) = lower(?)', [email]).first() : null
+    if (!row) {
+      await bcrypt.compare('x', DUMMY_HASH)
+      throw new NotAuthenticated('Invalid email or password', { code: 'invalid_credentials' })
+    }
+    return row
+  }
+
+  override async comparePassword(entity: any, password: string) {
+    try {
+      return await super.comparePassword(entity, password)
+    } catch {
+      throw new NotAuthenticated('Invalid email or password', { code: 'invalid_credentials', userId: entity.id })
+    }
+  }
+
+  override async getEntity(result: any) {
+    return this.app!.service('users').get(result.id)
+  }
+
+  override async authenticate(data: AuthenticationRequest, params: Params) {
+    const ip = params.ip ?? null
+    try {
+      const result: any = await super.authenticate(data, params)
+      assertActive(result.user)
+      await recordAudit(this.db, { org_id: result.user.org_id, actor_id: result.user.id, action: 'login.succeeded', target: result.user.id, ip })
+      return result
+    } catch (error: any) {
+      const userId: string | undefined = error?.data?.userId
+      const user = userId ? await this.db('users').select('org_id').where({ id: userId }).first() : null
+      await recordAudit(this.db, {
+        org_id: user?.org_id ?? null,
+        actor_id: userId ?? null,
+        action: 'login.failed',
+        target: typeof data.email === 'string' ? data.email.slice(0, 254) : null,
+        meta: { reason: error?.data?.code ?? 'invalid_credentials' },
+        ip
+      })
+      if (error?.data?.userId) delete error.data.userId
+      throw error
+    }
+  }
+}

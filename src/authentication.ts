@@ -1,0 +1,24 @@
+// Authentication wiring: JWT access tokens with sessions, email/password, refresh tokens, API keys and OAuth.
+import type { Application } from './declarations'
+import { ChatAuthenticationService } from './auth/auth-service'
+import { SessionJwtStrategy } from './auth/jwt-strategy'
+import { ChatLocalStrategy } from './auth/local-strategy'
+import { RefreshStrategy } from './auth/refresh-strategy'
+import { ApiKeyStrategy } from './auth/api-key-strategy'
+import { limitLogin } from './hooks/limit-login'
+
+declare module './declarations' {
+  interface ServiceTypes {
+    authentication: ChatAuthenticationService
+  }
+}
+
+export const authentication = (app: Application) => {
+  const auth = new ChatAuthenticationService(app)
+  auth.register('jwt', new SessionJwtStrategy())
+  auth.register('local', new ChatLocalStrategy())
+  auth.register('refresh', new RefreshStrategy())
+  auth.register('api-key', new ApiKeyStrategy())
+  app.use('authentication', auth)
+  app.service('authentication').hooks({ before: { create: [limitLogin] } })
+}

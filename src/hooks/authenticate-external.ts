@@ -1,0 +1,18 @@
+// Deny by default: every external call must carry a valid access token or API key, except the few
+// methods listed here (registering, logging in, OAuth redirects).
+import { authenticate } from '@feathersjs/authentication'
+import type { HookContext, NextFunction } from '../declarations'
+
+export const publicMethods: Record<string, string[]> = {
+  users: ['create'],
+  // The authentication service checks credentials itself; logout verifies the token it ends.
+  authentication: ['create', 'remove'],
+  'oauth/:provider': ['find', 'get']
+}
+
+const check = authenticate('jwt', 'api-key')
+
+export const authenticateExternal = async (context: HookContext, next: NextFunction) => {
+  if (!context.params.provider || publicMethods[context.path]?.includes(context.method)) return next()
+  return check(context as any, next)
+}

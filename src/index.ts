@@ -1,0 +1,31 @@
+// Process entry point: apply migrations, then serve REST and Socket.IO until told to stop.
+import { createApp } from './app'
+import { migrateLatest } from './postgresql'
+import { logger } from './logger'
+
+const main = async () => {
+  const app = createApp()
+  const db = app.get('postgresqlClient')
+  await migrateLatest(db)
+  const port = app.get('port')
+  const host = app.get('host')
+  const server = await app.listen(port, host)
+  const embedded = !app.get('database').url
+  logger.info({ port, host, database: embedded ? `embedded (${app.get('database').dataDir})` : 'postgresql' }, `ChatBoard listening on http://${host}:${port}`)
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down')
+    await app.teardown()
+    server.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'))
+
+main().catch((error) => {
+  logger.fatal({ err: error }, 'failed to start')
+  process.exit(1)
+})

@@ -1,0 +1,4 @@
+// The only place channel (Socket.IO room) names are spelled; everything else calls these helpers.
+export const userChannel = (userId: string) => `users/${userId}`
+export const orgChannel = (orgId: string) => `orgs/${orgId}`
+export const roomChannel = (roomId: string) => `rooms/${roomId}`

@@ -1,0 +1,63 @@
+// Users service: registration is open; everything else needs a login and stays within the caller's org.
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../declarations'
+import { normalizeText } from '../../hooks/normalize-text'
+import { publish } from '../../realtime/publish'
+import { orgChannel, userChannel } from '../../realtime/channel-names'
+import { UserService, getOptions } from './users.class'
+import {
+  userDataResolver,
+  userDataValidator,
+  userExternalResolver,
+  userPatchResolver,
+  userPatchValidator,
+  userQueryValidator,
+  userResolver
+} from './users.schema'
+import { authorizeUserChange, scopeUsers } from './users.authorize'
+import { userMethods, userPath } from './users.shared'
+
+export * from './users.class'
+export * from './users.schema'
+
+export const user = (app: Application) => {
+  const service = new UserService(getOptions(app))
+  service.app = app
+  app.use(userPath, service, { methods: userMethods, events: [] })
+
+  app.service(userPath).hooks({
+    around: {
+      all: [schemaHooks.resolveExternal(userExternalResolver), schemaHooks.resolveResult(userResolver)]
+    },
+    before: {
+      all: [schemaHooks.validateQuery(userQueryValidator)],
+      find: [scopeUsers],
+      get: [scopeUsers],
+      create: [
+        normalizeText({ email: 'lower', username: 'lower', name: 'line' }),
+        schemaHooks.validateData(userDataValidator),
+        schemaHooks.resolveData(userDataResolver)
+      ],
+      patch: [
+        scopeUsers,
+        normalizeText({ name: 'line', bio: 'multiline', avatar_url: 'line' }),
+        schemaHooks.validateData(userPatchValidator),
+        authorizeUserChange,
+        schemaHooks.resolveData(userPatchResolver)
+      ],
+      remove: [scopeUsers, authorizeUserChange]
+    }
+  })
+
+  // Profile changes reach the user's own devices and the rest of their org.
+  publish(app, userPath, {
+    patched: (user) => [userChannel(user.id), ...(user.org_id ? [orgChannel(user.org_id)] : [])],
+    removed: (user) => [userChannel(user.id)]
+  })
+}
+
+declare module '../../declarations' {
+  interface ServiceTypes {
+    [userPath]: UserService
+  }
+}

@@ -1,0 +1,34 @@
+// Mocha root hooks: a fresh test database on the real PostgreSQL, migrated once, and one shared server.
+import knex from 'knex'
+import { migrateLatest } from '../../src/postgresql'
+import { startSharedServer, stopSharedServer } from './server'
+
+const testDatabaseUrl = () => process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chatboard_test'
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(60000)
+    const url = new URL(testDatabaseUrl())
+    process.env.DATABASE_URL = url.toString()
+    const dbName = url.pathname.slice(1)
+    const maintenance = new URL(url.toString())
+    maintenance.pathname = '/postgres'
+    const admin = knex({ client: 'pg', connection: maintenance.toString() })
+    try {
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [dbName])
+      await admin.raw('CREATE DATABASE ??', [dbName])
+    } finally {
+      await admin.destroy()
+    }
+    const db = knex({ client: 'pg', connection: url.toString() })
+    try {
+      await migrateLatest(db)
+    } finally {
+      await db.destroy()
+    }
+    await startSharedServer()
+  },
+  async afterAll() {
+    await stopSharedServer()
+  }
+}
