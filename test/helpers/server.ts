@@ -20,8 +20,10 @@ export const startServer = async (overrides: Partial<Configuration> = {}): Promi
     app,
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
+      // Drop live sockets and keep-alive connections first, or closing the server waits for them.
+      app.io?.disconnectSockets(true)
+      server.closeAllConnections()
       await app.teardown()
-      server.close()
     }
   }
 }
