@@ -18,6 +18,7 @@ import { channels } from './channels'
 import { configureSockets } from './realtime/sockets'
 import { normalizeError } from './hooks/normalize-error'
 import { validateId } from './hooks/validate-id'
+import { requireObjectData } from './hooks/require-object-data'
 import { authenticateExternal } from './hooks/authenticate-external'
 import { checkApiKeyScope } from './hooks/check-api-key-scope'
 import { logger } from './logger'
@@ -46,7 +47,7 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.configure(channels)
 
   app.hooks({
-    around: { all: [normalizeError, authenticateExternal, validateId, checkApiKeyScope] }
+    around: { all: [normalizeError, authenticateExternal, validateId, requireObjectData, checkApiKeyScope] }
   })
   app.hooks({
     teardown: [

@@ -1,0 +1,44 @@
+// Waiting for service events without sleeps; absence is proven by a later marker event arriving first.
+import type { ClientApplication } from '../../src/client'
+
+export interface Recorded {
+  path: string
+  event: string
+  data: any
+}
+
+// Records every event of the given services on one client, in arrival order.
+export const record = (client: ClientApplication, paths: string[], events = ['created', 'patched', 'removed']) => {
+  const seen: Recorded[] = []
+  const waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = []
+  for (const path of paths) {
+    for (const event of events) {
+      client.service(path as any).on(event, (data: any) => {
+        const entry = { path, event, data }
+        seen.push(entry)
+        for (const waiter of [...waiters]) {
+          if (waiter.match(entry)) {
+            waiters.splice(waiters.indexOf(waiter), 1)
+            waiter.resolve(entry)
+          }
+        }
+      })
+    }
+  }
+  // Resolves with the first matching event, already seen or still to come; rejects after a bound.
+  const waitFor = (match: (r: Recorded) => boolean, timeoutMs = 5000): Promise<Recorded> => {
+    const done = seen.find(match)
+    if (done) return Promise.resolve(done)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('event did not arrive in time')), timeoutMs)
+      waiters.push({
+        match,
+        resolve: (r) => {
+          clearTimeout(timer)
+          resolve(r)
+        }
+      })
+    })
+  }
+  return { seen, waitFor }
+}
