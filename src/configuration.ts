@@ -24,7 +24,9 @@ export const configurationSchema = Type.Intersect([
       bioLength: Type.Number({ minimum: 1 }),
       loginPerEmail: Type.Number({ minimum: 1 }),
       loginPerIp: Type.Number({ minimum: 1 }),
-      loginWindowSeconds: Type.Number({ minimum: 1 })
+      loginWindowSeconds: Type.Number({ minimum: 1 }),
+      messageLength: Type.Number({ minimum: 1, maximum: 100000 }),
+      unsendWindowSeconds: Type.Number({ minimum: 0 })
     }),
     invites: Type.Object({ ttlDays: Type.Number({ minimum: 0 }) })
   })

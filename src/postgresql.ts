@@ -4,6 +4,10 @@ import path from 'node:path'
 import knex from 'knex'
 import type { Knex } from 'knex'
 import ClientPgLite from 'knex-pglite'
+import pg from 'pg'
+
+// bigint (seq, pointers, counts) as a JS number, as PGlite already returns it: values stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
 import type { Application } from './declarations'
 
 export const migrationsDir = path.resolve(__dirname, '..', 'migrations')

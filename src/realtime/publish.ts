@@ -4,7 +4,13 @@ import type { Application, HookContext } from '../declarations'
 
 export type Publisher = (data: any, context: HookContext) => string[] | Promise<string[]>
 
-export const publish = (app: Application, path: string, publishers: Record<string, Publisher>) => {
+export const publish = (
+  app: Application,
+  path: string,
+  publishers: Record<string, Publisher>,
+  // Optional: what subscribers get instead of the caller's view (e.g. without personal fields).
+  shape?: (data: any) => any
+) => {
   const service = app.service(path as any) as any
   for (const [event, publisher] of Object.entries(publishers)) {
     service.on(event, async (data: any, context: HookContext) => {
@@ -13,10 +19,10 @@ export const publish = (app: Application, path: string, publishers: Record<strin
       const channels = (await publisher(data, context)).filter(Boolean)
       if (channels.length === 0) return
       // `dispatch` is the external view (resolveExternal); never the internal result with hidden fields.
-      const payload = context.dispatch ?? data
-      const items = Array.isArray(context.result) && Array.isArray(payload) ? payload : [payload]
-      const item = items.find((entry: any) => entry?.id === data?.id) ?? payload
-      io.to(channels).emit(`${path} ${event}`, item)
+      const dispatch = context.dispatch
+      const external = Array.isArray(dispatch) ? dispatch.find((item: any) => item?.id === data?.id) : dispatch
+      const payload = external ?? data
+      io.to(channels).emit(`${path} ${event}`, shape ? shape(payload) : payload)
     })
   }
 }

@@ -7,7 +7,8 @@ import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { recordAudit } from '../../audit'
-import { disconnectUser, joinOrg, leaveOrg } from '../../realtime/membership'
+import { disconnectUser, joinOrg, leaveChannels, leaveOrg } from '../../realtime/membership'
+import { roomChannel } from '../../realtime/channel-names'
 import { redeemInvite } from '../invites/invites.redeem'
 import { revokeUserSessions } from '../../auth/sessions'
 import type { User, UserData, UserPatch, UserQuery } from './users.schema'
@@ -82,9 +83,12 @@ export class UserService<ServiceParams extends Params = UserParams> extends Knex
   override async remove(id: NullableId, params?: UserParams): Promise<any> {
     if (id === null) throw new MethodNotAllowed('Remove one user at a time')
     const actor = params?.user
-    const { row, orgId } = await this.Model.transaction(async (trx) => {
+    const { row, orgId, roomIds } = await this.Model.transaction(async (trx) => {
       const current = (await this._get(id as Id, { ...params, transaction: { trx } } as any)) as User
       await guardLastAdmin(trx, current)
+      // Leaving the org means leaving its rooms too; their messages stay.
+      const rooms = await trx('room_members').where({ user_id: current.id, org_id: current.org_id }).del().returning('room_id')
+      for (const { room_id: roomId } of rooms) await trx('rooms').where({ id: roomId }).decrement('member_count', 1)
       const [updated] = await trx('users')
         .where({ id })
         .update({ org_id: null, role: 'MEMBER', updated_at: trx.fn.now() })
@@ -96,9 +100,10 @@ export class UserService<ServiceParams extends Params = UserParams> extends Knex
         target: current.id,
         ip: params?.ip
       })
-      return { row: updated, orgId: current.org_id! }
+      return { row: updated, orgId: current.org_id!, roomIds: rooms.map((r: any) => r.room_id as string) }
     })
     leaveOrg(this.app, row.id, orgId)
+    leaveChannels(this.app, row.id, roomIds.map(roomChannel))
     return row
   }
 }

@@ -10,7 +10,7 @@ describe('login rate limits', () => {
     // In-memory limiters (no Redis) so counts from the shared server's logins do not leak in.
     server = await startServer({
       redisUrl: '',
-      limits: { nameLength: 80, bioLength: 500, loginPerEmail: 3, loginPerIp: 6, loginWindowSeconds: 600 }
+      limits: { nameLength: 80, bioLength: 500, loginPerEmail: 3, loginPerIp: 6, loginWindowSeconds: 600, messageLength: 4000, unsendWindowSeconds: 3600 }
     } as any)
   })
   after(() => server.stop())

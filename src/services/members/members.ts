@@ -1,0 +1,43 @@
+// Members service: who is in a room. Every change reaches the room and the affected user's own devices.
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application, HookContext } from '../../declarations'
+import { requireOrgId } from '../../auth/principal'
+import { publish } from '../../realtime/publish'
+import { roomChannel, userChannel } from '../../realtime/channel-names'
+import { MemberService } from './members.class'
+import { memberDataValidator, memberPatchValidator, memberQueryValidator } from './members.schema'
+import { memberMethods, memberPath } from './members.shared'
+
+export * from './members.class'
+export * from './members.schema'
+
+const requireOrg = async (context: HookContext) => {
+  if (context.params.provider) requireOrgId(context.params)
+}
+
+export const member = (app: Application) => {
+  app.use(memberPath, new MemberService(app), { methods: [...memberMethods], events: [] })
+
+  app.service(memberPath).hooks({
+    before: {
+      all: [requireOrg],
+      find: [schemaHooks.validateQuery(memberQueryValidator)],
+      create: [schemaHooks.validateData(memberDataValidator)],
+      patch: [schemaHooks.validateData(memberPatchValidator)]
+    }
+  })
+
+  publish(app, memberPath, {
+    created: (m) => [roomChannel(m.room_id), userChannel(m.user_id)],
+    // A mute is the member's own business; role changes concern the room.
+    patched: (m, context) =>
+      (context.data as any)?.role !== undefined ? [roomChannel(m.room_id), userChannel(m.user_id)] : [userChannel(m.user_id)],
+    removed: (m) => [roomChannel(m.room_id), userChannel(m.user_id)]
+  })
+}
+
+declare module '../../declarations' {
+  interface ServiceTypes {
+    [memberPath]: MemberService
+  }
+}

@@ -1,0 +1,84 @@
+// Message schemas: text with a per-room seq, client idempotency id, mentions, edit/unsend/delete markers.
+import { Type, getValidator } from '@feathersjs/typebox'
+import type { Static } from '@feathersjs/typebox'
+import { dataValidator, queryValidator } from '../../validators'
+
+const Uuid = Type.String({ format: 'uuid' })
+
+export const deliverySchema = Type.Object({
+  status: Type.Union([Type.Literal('persisted'), Type.Literal('delivered'), Type.Literal('read')]),
+  recipients: Type.Number(),
+  delivered: Type.Number(),
+  read: Type.Number()
+})
+
+export const messageSchema = Type.Object(
+  {
+    id: Uuid,
+    org_id: Uuid,
+    room_id: Uuid,
+    seq: Type.Number(),
+    sender_id: Type.Union([Uuid, Type.Null()]),
+    body: Type.String(),
+    kind: Type.Union([Type.Literal('text'), Type.Literal('file'), Type.Literal('system')]),
+    upload_id: Type.Union([Uuid, Type.Null()]),
+    mentions: Type.Array(Uuid),
+    client_msg_id: Type.Union([Type.String(), Type.Null()]),
+    client_sent_at: Type.Any(),
+    created_at: Type.Any(),
+    edited_at: Type.Any(),
+    unsent_at: Type.Any(),
+    deleted_at: Type.Any(),
+    updated_at: Type.Any(),
+    // Only on the caller's own messages: how far they got (pointer-based, see receipts).
+    delivery: Type.Optional(deliverySchema)
+  },
+  { $id: 'Message', additionalProperties: false }
+)
+export type Message = Static<typeof messageSchema>
+
+export const messageDataSchema = Type.Object(
+  {
+    room_id: Uuid,
+    // The configurable maximum (limits.messageLength) is checked after normalization by the service.
+    body: Type.String({ minLength: 1 }),
+    client_msg_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7E]+$' })),
+    client_sent_at: Type.Optional(Type.String({ format: 'date-time' }))
+  },
+  { $id: 'MessageData', additionalProperties: false }
+)
+export type MessageData = Static<typeof messageDataSchema>
+export const messageDataValidator = getValidator(messageDataSchema, dataValidator)
+
+// Edit the text, or unsend (sender, within the unsend window).
+export const messagePatchSchema = Type.Union(
+  [
+    Type.Object({ body: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    Type.Object({ unsent: Type.Literal(true) }, { additionalProperties: false })
+  ],
+  { $id: 'MessagePatch' }
+)
+export type MessagePatch = Static<typeof messagePatchSchema>
+export const messagePatchValidator = getValidator(messagePatchSchema, dataValidator)
+
+// History by seq cursor: `before`/`after`, up to 100, newest-first by default (oldest-first with only
+// `after`); `updated_after` returns what changed since a time (edits, unsends, deletes) for catch-up.
+export const messageQuerySchema = Type.Object(
+  {
+    room_id: Uuid,
+    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    after: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+    updated_after: Type.Optional(Type.String({ format: 'date-time' }))
+  },
+  { $id: 'MessageQuery', additionalProperties: false }
+)
+export type MessageQuery = Static<typeof messageQuerySchema>
+export const messageQueryValidator = getValidator(messageQuerySchema, queryValidator)
+
+export interface MessagePage {
+  data: Message[]
+  has_more: boolean
+  limit: number
+}

@@ -1,0 +1,58 @@
+// Rooms service: members of an org open DMs and create group rooms; room owners/admins rename and archive.
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application, HookContext } from '../../declarations'
+import { requireOrgId } from '../../auth/principal'
+import { normalizeText } from '../../hooks/normalize-text'
+import { publish } from '../../realtime/publish'
+import { roomChannel, userChannel } from '../../realtime/channel-names'
+import { EXISTING, RoomService } from './rooms.class'
+import { roomDataValidator, roomPatchValidator, roomQueryValidator } from './rooms.schema'
+import { sharedRoomFields } from './rooms.view'
+import { roomMethods, roomPath } from './rooms.shared'
+
+export * from './rooms.class'
+export * from './rooms.schema'
+
+const requireOrg = async (context: HookContext) => {
+  if (context.params.provider) requireOrgId(context.params)
+}
+
+// Re-opening an existing DM is not news to anyone.
+const skipEventForExistingRoom = async (context: HookContext) => {
+  if (context.result && (context.result as any)[EXISTING]) context.event = null
+}
+
+export const room = (app: Application) => {
+  app.use(roomPath, new RoomService(app), { methods: [...roomMethods], events: [] })
+
+  app.service(roomPath).hooks({
+    before: {
+      all: [requireOrg, schemaHooks.validateQuery(roomQueryValidator)],
+      create: [normalizeText({ name: 'line', topic: 'line' }), schemaHooks.validateData(roomDataValidator)],
+      patch: [normalizeText({ name: 'line', topic: 'line' }), schemaHooks.validateData(roomPatchValidator)]
+    },
+    after: {
+      create: [skipEventForExistingRoom]
+    }
+  })
+
+  // Events carry only the room's shared fields; each member's own fields come from their own calls.
+  publish(
+    app,
+    roomPath,
+    {
+      created: async (room) => {
+        const members = await app.get('postgresqlClient')('room_members').select('user_id').where({ room_id: room.id })
+        return members.map((m: { user_id: string }) => userChannel(m.user_id))
+      },
+      patched: (room) => [roomChannel(room.id)]
+    },
+    sharedRoomFields
+  )
+}
+
+declare module '../../declarations' {
+  interface ServiceTypes {
+    [roomPath]: RoomService
+  }
+}
