@@ -1,4 +1,6 @@
 // The one list of what an API key scope allows: service path -> method -> scope. Anything absent is denied.
+// Deliberately absent: `api-keys` (a leaked key must never mint or revoke keys; the service also refuses
+// API keys itself) and every write to users and orgs (role and membership changes need a person).
 export const apiKeyScopes: Record<string, Record<string, string>> = {
   users: { find: 'users:read', get: 'users:read' },
   orgs: { find: 'orgs:read', get: 'orgs:read' },
