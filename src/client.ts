@@ -10,6 +10,9 @@ import { inviteClient } from './services/invites/invites.shared'
 import { inviteAcceptanceClient } from './services/invite-acceptances/invite-acceptances.shared'
 import { apiKeyClient } from './services/api-keys/api-keys.shared'
 import { auditLogClient } from './services/audit-logs/audit-logs.shared'
+import { roomClient } from './services/rooms/rooms.shared'
+import { memberClient } from './services/members/members.shared'
+import { messageClient } from './services/messages/messages.shared'
 
 export type { User, UserData, UserQuery, UserPatch } from './services/users/users.shared'
 export type { Org, OrgData, OrgQuery, OrgPatch } from './services/orgs/orgs.shared'
@@ -17,6 +20,9 @@ export type { Invite, InviteData, InviteQuery } from './services/invites/invites
 export type { InviteAcceptance, InviteAcceptanceData } from './services/invite-acceptances/invite-acceptances.shared'
 export type { ApiKey, ApiKeyData, ApiKeyQuery } from './services/api-keys/api-keys.shared'
 export type { AuditLog, AuditLogQuery } from './services/audit-logs/audit-logs.shared'
+export type { Room, RoomData, RoomPatch, RoomQuery } from './services/rooms/rooms.shared'
+export type { Member, MemberData, MemberPatch, MemberQuery } from './services/members/members.shared'
+export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './services/messages/messages.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -48,5 +54,8 @@ export const createClient = <Configuration = any>(
   client.configure(inviteAcceptanceClient)
   client.configure(apiKeyClient)
   client.configure(auditLogClient)
+  client.configure(roomClient)
+  client.configure(memberClient)
+  client.configure(messageClient)
   return client
 }
