@@ -6,6 +6,7 @@ import { ChatLocalStrategy } from './auth/local-strategy'
 import { RefreshStrategy } from './auth/refresh-strategy'
 import { ApiKeyStrategy } from './auth/api-key-strategy'
 import { limitLogin } from './hooks/limit-login'
+import { registerOAuth } from './auth/oauth'
 
 declare module './declarations' {
   interface ServiceTypes {
@@ -19,6 +20,8 @@ export const authentication = (app: Application) => {
   auth.register('local', new ChatLocalStrategy())
   auth.register('refresh', new RefreshStrategy())
   auth.register('api-key', new ApiKeyStrategy())
+  const mountOAuth = registerOAuth(app, auth)
   app.use('authentication', auth)
   app.service('authentication').hooks({ before: { create: [limitLogin] } })
+  mountOAuth()
 }

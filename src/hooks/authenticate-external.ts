@@ -7,7 +7,9 @@ export const publicMethods: Record<string, string[]> = {
   users: ['create'],
   // The authentication service checks credentials itself; logout verifies the token it ends.
   authentication: ['create', 'remove'],
-  'oauth/:provider': ['find', 'get']
+  'oauth/:provider': ['find', 'get'],
+  // The provider's redirect back (GET, or POST for response_mode=form_post); Grant checks state and nonce.
+  'oauth/:provider/callback': ['find', 'create']
 }
 
 const check = authenticate('jwt', 'api-key')
