@@ -29,6 +29,11 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   for (const [key, value] of Object.entries(overrides)) app.set(key as any, value)
   logger.level = app.get('logLevel')
   app.proxy = app.get('trustProxy')
+  // Koa reports stream errors of responses here; a client closing early is not our failure.
+  app.on('error', (error: any) => {
+    if (error?.code === 'ERR_STREAM_PREMATURE_CLOSE' || error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return
+    logger.error({ err: error }, 'koa error')
+  })
 
   app.use(requestContext())
   app.use(errorHandler())

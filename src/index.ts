@@ -3,8 +3,14 @@ import { createApp } from './app'
 import { migrateLatest } from './postgresql'
 import { logger } from './logger'
 
+const DEV_SECRET = 'chatboard-dev-secret-change-me-in-production'
+
 const main = async () => {
   const app = createApp()
+  // A known secret would let anyone mint access tokens: production must bring its own.
+  if (process.env.NODE_ENV === 'production' && app.get('authentication')?.secret === DEV_SECRET) {
+    throw new Error('Set AUTH_SECRET: the development secret is refused when NODE_ENV=production')
+  }
   const db = app.get('postgresqlClient')
   await migrateLatest(db)
   const port = app.get('port')

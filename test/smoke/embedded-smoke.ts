@@ -35,7 +35,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 // The server as a user would run it: its own process, development settings, embedded PGlite in DATA_DIR.
 const startServer = (dataDir: string, port: number): Server => {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'NODE_CONFIG_ENV', 'NODE_CONFIG']) delete env[name]
+  const unset = ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'NODE_CONFIG_ENV', 'NODE_CONFIG']
+  for (const name of unset) delete env[name]
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
     cwd: ROOT,
     env,

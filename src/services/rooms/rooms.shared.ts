@@ -1,11 +1,17 @@
 // Client-side registration of the rooms service.
-import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../client'
-import type { Room, RoomData, RoomPatch, RoomQuery, RoomService } from './rooms.class'
+import type { Id, Params } from '@feathersjs/feathers'
+import type { Room, RoomData, RoomPage, RoomPatch, RoomQuery } from './rooms.class'
 
 export type { Room, RoomData, RoomPatch, RoomQuery }
 
-export type RoomClientService = Pick<RoomService, (typeof roomMethods)[number]>
+// What clients call; params are optional on the wire.
+export interface RoomClientService {
+  find(params?: Params<RoomQuery>): Promise<RoomPage>
+  get(id: Id, params?: Params): Promise<Room>
+  create(data: RoomData, params?: Params): Promise<Room>
+  patch(id: Id, data: RoomPatch, params?: Params): Promise<Room>
+}
 
 export const roomPath = 'rooms'
 
@@ -18,6 +24,6 @@ export const roomClient = (client: ClientApplication) => {
 
 declare module '../../client' {
   interface ServiceTypes {
-    [roomPath]: RoomClientService & { find(params?: Params<RoomQuery>): ReturnType<RoomService['find']> }
+    [roomPath]: RoomClientService
   }
 }

@@ -47,12 +47,12 @@ forEachTransport('messages basics', (transport) => {
     const page = await a.service('messages').find({ query: { room_id: room.id } })
     assert.deepEqual(page.data.map((m: any) => m.seq), [2, 1])
     assert.equal(page.has_more, false)
-    assert.equal(page.data[0].delivery.status, 'persisted')
+    assert.equal(page.data[0].delivery?.status, 'persisted')
 
     const bobRooms = await (await client(bob)).service('rooms').find({})
-    const seen = bobRooms.data.find((r: any) => r.id === room.id)
+    const seen = bobRooms.data.find((r: any) => r.id === room.id)!
     assert.equal(seen.unread_count, 2)
-    assert.equal(seen.last_message.body, 'second')
+    assert.equal(seen.last_message?.body, 'second')
     assert.equal(seen.my_role, 'member')
     assert.equal(seen.join_code, undefined)
 
