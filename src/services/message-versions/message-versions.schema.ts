@@ -1,0 +1,36 @@
+// Message version schemas: the earlier texts of an edited message, oldest first.
+import { Type, getValidator } from '@feathersjs/typebox'
+import type { Static } from '@feathersjs/typebox'
+import { queryValidator } from '../../validators'
+
+const Uuid = Type.String({ format: 'uuid' })
+
+export const messageVersionSchema = Type.Object(
+  {
+    id: Uuid,
+    message_id: Uuid,
+    body: Type.String(),
+    // When this text became current: the message's created_at, or the edit that introduced it.
+    created_at: Type.Any({ description: 'ISO 8601 date-time (UTC)' })
+  },
+  { $id: 'MessageVersion', additionalProperties: false }
+)
+export type MessageVersion = Static<typeof messageVersionSchema>
+
+export const messageVersionQuerySchema = Type.Object(
+  {
+    message_id: Uuid,
+    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+  },
+  { $id: 'MessageVersionQuery', additionalProperties: false }
+)
+export type MessageVersionQuery = Static<typeof messageVersionQuerySchema>
+export const messageVersionQueryValidator = getValidator(messageVersionQuerySchema, queryValidator)
+
+export interface MessageVersionPage {
+  total: number
+  limit: number
+  skip: number
+  data: MessageVersion[]
+}
