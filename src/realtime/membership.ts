@@ -2,19 +2,31 @@
 import type { Application } from '../declarations'
 import { orgChannel, userChannel } from './channel-names'
 
-export const joinChannels = (app: Application, userId: string, channels: string[]) => {
-  app.io?.in(userChannel(userId)).socketsJoin(channels)
+// The Redis adapter applies a (non-local) join, leave or disconnect on its own process only when the request
+// comes back through Redis, while a broadcast from this process goes out at once: the very next event could
+// still reach a kicked user or miss an added one. So apply it here first, then on every process (the echo on
+// this process is a no-op; Redis keeps it in order with broadcasts published after it).
+type Target = ReturnType<NonNullable<Application['io']>['in']>
+
+const everywhere = (app: Application, userId: string, change: (target: Target) => void) => {
+  const io = app.io
+  if (!io) return
+  change(io.local.in(userChannel(userId)))
+  change(io.in(userChannel(userId)))
 }
 
-export const leaveChannels = (app: Application, userId: string, channels: string[]) => {
-  app.io?.in(userChannel(userId)).socketsLeave(channels)
-}
+export const joinChannels = (app: Application, userId: string, channels: string[]) =>
+  everywhere(app, userId, (target) => target.socketsJoin(channels))
 
-export const joinOrg = (app: Application, userId: string, orgId: string) => joinChannels(app, userId, [orgChannel(orgId)])
+export const leaveChannels = (app: Application, userId: string, channels: string[]) =>
+  everywhere(app, userId, (target) => target.socketsLeave(channels))
 
-export const leaveOrg = (app: Application, userId: string, orgId: string) => leaveChannels(app, userId, [orgChannel(orgId)])
+export const joinOrg = (app: Application, userId: string, orgId: string) =>
+  joinChannels(app, userId, [orgChannel(orgId)])
+
+export const leaveOrg = (app: Application, userId: string, orgId: string) =>
+  leaveChannels(app, userId, [orgChannel(orgId)])
 
 // Suspension or ban ends every live connection of the user at once.
-export const disconnectUser = (app: Application, userId: string) => {
-  app.io?.in(userChannel(userId)).disconnectSockets(true)
-}
+export const disconnectUser = (app: Application, userId: string) =>
+  everywhere(app, userId, (target) => target.disconnectSockets(true))

@@ -20,8 +20,9 @@ export const startServer = async (overrides: Partial<Configuration> = {}): Promi
     app,
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
-      // Drop live sockets and keep-alive connections first, or closing the server waits for them.
-      app.io?.disconnectSockets(true)
+      // Drop live sockets and keep-alive connections first, or closing the server waits for them. Only this
+      // server's own: through the Redis adapter a plain disconnectSockets() would close every server's sockets.
+      app.io?.local.disconnectSockets(true)
       server.closeAllConnections()
       await app.teardown()
     }
