@@ -3,6 +3,7 @@
 import type { Server, Socket } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { Application } from '../declarations'
+import { deploymentKey } from './deployment-key'
 
 const sockets = new WeakMap<object, Socket>()
 
@@ -14,7 +15,7 @@ export const configureSockets = (app: Application) => (io: Server) => {
   if (redis) {
     const pub = redis.duplicate()
     const sub = redis.duplicate()
-    io.adapter(createAdapter(pub, sub))
+    io.adapter(createAdapter(pub, sub, { key: `socket.io:${deploymentKey(app)}` }))
     app.set('redisAdapterClients' as any, [pub, sub])
   }
   io.use((socket, next) => {
