@@ -77,9 +77,11 @@ export class MemberService {
     }
     const id = await this.db.transaction(async (trx) => {
       const inserted = await trx.raw(
-        `insert into room_members (room_id, user_id, org_id, role) values (?, ?, ?, 'member')
+        // A newcomer starts caught up, as in Slack: the history before they joined is not unread for them.
+        `insert into room_members (room_id, user_id, org_id, role, last_read_seq, delivered_seq)
+         select ?, ?, ?, 'member', r.last_seq, r.last_seq from rooms r where r.id = ?
          on conflict (room_id, user_id) do nothing returning id`,
-        [roomId, userId, me.org_id]
+        [roomId, userId, me.org_id, roomId]
       )
       if (inserted.rows.length === 0) throw new Conflict('Already a member of this room', { code: 'already_member' })
       await trx('rooms').where({ id: roomId }).increment('member_count', 1)
@@ -96,19 +98,31 @@ export class MemberService {
     if (data.muted !== undefined && target.user_id !== mine.user_id) {
       throw new Forbidden('Only the member can mute a room for themselves', { code: 'not_owner' })
     }
-    await this.db.transaction(async (trx) => {
-      if (data.role !== undefined && data.role !== target.role) {
-        if (mine.room_kind === 'dm') throw new Forbidden('Direct messages have no roles', { code: 'dm_immutable' })
-        if (!isRoomManager(mine)) throw new Forbidden('Only room owners and admins can change roles', { code: 'room_role_required' })
-        // Making or unmaking owners is for owners only; admins manage admins and members.
-        if ((data.role === 'owner' || target.role === 'owner') && mine.role !== 'owner') {
-          throw new Forbidden('Only an owner can grant or take ownership', { code: 'owner_required' })
-        }
-        if (target.role === 'owner') await this.guardLastOwner(trx, target.room_id)
+    // Any role in the body is a role change request, even an unchanged one: otherwise plain members could
+    // patch (and announce) other people's rows by repeating their current role.
+    if (data.role !== undefined) {
+      if (mine.room_kind === 'dm') {
+        throw new Forbidden('Direct messages have no roles', { code: 'dm_immutable' })
       }
-      await trx('room_members').where({ id }).update({ ...data, updated_at: trx.fn.now() })
+      if (!isRoomManager(mine)) {
+        throw new Forbidden('Only room owners and admins can change roles', { code: 'room_role_required' })
+      }
+      // Making or unmaking owners is for owners only; admins manage admins and members.
+      if ((data.role === 'owner' || target.role === 'owner') && mine.role !== 'owner') {
+        throw new Forbidden('Only an owner can grant or take ownership', { code: 'owner_required' })
+      }
+    }
+    await this.db.transaction(async (trx) => {
+      if (data.role !== undefined && data.role !== target.role && target.role === 'owner') {
+        await this.guardLastOwner(trx, target.room_id, false)
+      }
+      const updated = await trx('room_members').where({ id }).update({ ...data, updated_at: trx.fn.now() })
+      // Removed meanwhile (a concurrent kick or leave): a 404, not a crash on the missing row.
+      if (updated === 0) throw notFound()
     })
-    return toMember(await memberView(this.db).where('rm.id', id).first())
+    const row = await memberView(this.db).where('rm.id', id).first()
+    if (!row) throw notFound()
+    return toMember(row)
   }
 
   async remove(id: NullableId, params: MemberParams): Promise<Member> {
@@ -123,9 +137,13 @@ export class MemberService {
       }
     }
     await this.db.transaction(async (trx) => {
-      if (target.role === 'owner') await this.guardLastOwner(trx, target.room_id)
-      await trx('room_members').where({ id }).del()
+      // The room row first, then member rows: the order a send takes them in (the room for its seq, then the
+      // sender's pointer). Taking them the other way round deadlocks with a send of the member being removed.
       await trx('rooms').where({ id: target.room_id }).decrement('member_count', 1)
+      if (target.role === 'owner') await this.guardLastOwner(trx, target.room_id, true)
+      // Two removes of the same row at once both pass the checks above; only the one that deletes it may
+      // count the room down (and announce it), or member_count drifts below the real number of members.
+      if ((await trx('room_members').where({ id }).del()) === 0) throw notFound()
     })
     // Stop the room's events reaching them at once, on every process; the `removed` event reaches them
     // through their user channel.
@@ -133,11 +151,12 @@ export class MemberService {
     return toMember(target)
   }
 
-  // The last owner must hand over first (unless nobody else is left in the room).
-  private async guardLastOwner(trx: Knex.Transaction, roomId: string) {
+  // The last owner must hand over first. Leaving is fine when nobody else is left in the room; stepping
+  // down never is (a room whose only member is no owner could never be managed again).
+  private async guardLastOwner(trx: Knex.Transaction, roomId: string, leaving: boolean) {
     const rows = await trx('room_members').select('role').where({ room_id: roomId }).forUpdate()
     const owners = rows.filter((row) => row.role === 'owner').length
-    if (owners <= 1 && rows.length > 1) {
+    if (owners <= 1 && (rows.length > 1 || !leaving)) {
       throw new Conflict('The last owner must make someone else owner first', { code: 'last_owner' })
     }
   }

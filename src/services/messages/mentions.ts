@@ -1,5 +1,6 @@
 // `@username` mentions: parsed from the text, kept only for users who are members of the room.
 import type { Knex } from 'knex'
+import { withoutBlocked } from '../friendships/blocks'
 
 const MENTION = /(^|[^\w@.-])@([a-z0-9][a-z0-9._-]{1,31})/gi
 
@@ -9,7 +10,8 @@ export const parseMentionNames = (body: string): string[] => {
   return [...names].filter((name) => name.length >= 2)
 }
 
-export const resolveMentions = async (db: Knex, roomId: string, body: string): Promise<string[]> => {
+// Someone who blocked the sender (or whom the sender blocked) is never mentioned by them.
+export const resolveMentions = async (db: Knex, roomId: string, body: string, senderId: string): Promise<string[]> => {
   const names = parseMentionNames(body)
   if (names.length === 0) return []
   const rows = await db('users as u')
@@ -17,5 +19,5 @@ export const resolveMentions = async (db: Knex, roomId: string, body: string): P
     .where('rm.room_id', roomId)
     .whereRaw('lower(u.username) = any(?::text[])', [names])
     .select('u.id')
-  return rows.map((row) => row.id as string)
+  return withoutBlocked(db, senderId, rows.map((row) => row.id as string))
 }

@@ -5,9 +5,10 @@ import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
-import { isRoomManager, requireMembership } from '../members/membership'
+import { isRoomManager, requireMembership, roomNotFound } from '../members/membership'
 import { deliveryFor } from './delivery'
 import { resolveMentions } from './mentions'
+import { assertDmNotBlocked } from '../friendships/blocks'
 import type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './messages.schema'
 
 export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery }
@@ -69,13 +70,24 @@ export class MessageService {
 
   private checkLength(body: string) {
     const max = this.app.get('limits').messageLength
-    if (body.length === 0) throw new BadRequest('A message needs some text', { code: 'validation_error' })
-    if (body.length > max) throw new BadRequest(`A message has at most ${max} characters`, { code: 'message_too_long', max })
+    // Characters are code points (as PostgreSQL counts them), not UTF-16 units: an emoji is one, not two.
+    const length = [...body].length
+    if (length === 0) throw new BadRequest('A message needs some text', { code: 'validation_error' })
+    if (length > max) {
+      throw new BadRequest(`A message has at most ${max} characters`, { code: 'message_too_long', max })
+    }
   }
 
-  private async original(senderId: string, clientMsgId: string) {
+  // The id is unique per sender across rooms: the same id for another room is not a retry of that message
+  // (answering with it would tell the client its text landed in a room it did not pick).
+  private async original(senderId: string, clientMsgId: string, roomId: string) {
     const row = await this.db('messages').where({ sender_id: senderId, client_msg_id: clientMsgId }).first()
     if (!row) return null
+    if (row.room_id !== roomId) {
+      throw new Conflict('This client_msg_id was already used in another room', {
+        code: 'client_msg_id_reused'
+      })
+    }
     const message = toMessage(row)
     Object.defineProperty(message, DUPLICATE, { value: true })
     return message
@@ -84,20 +96,25 @@ export class MessageService {
   async create(data: MessageData, params: MessageParams): Promise<Message> {
     const user = requireUser(params)
     const membership = await requireMembership(this.db, params, data.room_id)
-    if (membership.room_archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
-    this.checkLength(data.body)
+    // A retry answers with what was stored, even if the room was archived since the first attempt.
     if (data.client_msg_id) {
-      const earlier = await this.original(user.id, data.client_msg_id)
+      const earlier = await this.original(user.id, data.client_msg_id, data.room_id)
       if (earlier) return earlier
     }
-    const mentions = await resolveMentions(this.db, data.room_id, data.body)
+    if (membership.room_archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
+    if (membership.room_kind === 'dm') await assertDmNotBlocked(this.db, data.room_id, user.id)
+    this.checkLength(data.body)
+    const mentions = await resolveMentions(this.db, data.room_id, data.body, user.id)
     try {
       return await this.db.transaction(async (trx) => {
         // Taking the next seq locks the room row until commit: seqs are gapless and strictly increasing.
         const [room] = await trx('rooms')
           .where({ id: data.room_id })
+          .whereNull('archived_at')
           .update({ last_seq: trx.raw('last_seq + 1'), last_message_at: trx.fn.now() })
           .returning(['last_seq'])
+        // Archived after the check above, while this send waited for the room's lock: refused all the same.
+        if (!room) throw new Forbidden('This room is archived', { code: 'room_archived' })
         const seq = Number(room.last_seq)
         const [row] = await trx('messages')
           .insert({
@@ -112,18 +129,20 @@ export class MessageService {
           })
           .returning('*')
         // Sending means the sender has seen the room up to here.
-        await trx('room_members')
+        const stillMember = await trx('room_members')
           .where({ room_id: data.room_id, user_id: user.id })
           .update({
             last_read_seq: trx.raw('greatest(last_read_seq, ?)', [seq]),
             delivered_seq: trx.raw('greatest(delivered_seq, ?)', [seq])
           })
+        // Removed from the room while this send waited for the room's lock: it was never theirs to send.
+        if (stillMember === 0) throw roomNotFound()
         return toMessage(row)
       })
     } catch (error: any) {
       // A racing retry with the same client_msg_id committed first: answer with that message.
       if (error?.code === '23505' && error?.constraint === 'messages_sender_client_msg_unique' && data.client_msg_id) {
-        const earlier = await this.original(user.id, data.client_msg_id)
+        const earlier = await this.original(user.id, data.client_msg_id, data.room_id)
         if (earlier) return earlier
       }
       throw error
@@ -133,8 +152,10 @@ export class MessageService {
   async patch(id: NullableId, data: MessagePatch, params: MessageParams): Promise<Message> {
     if (id === null) throw new MethodNotAllowed('Patch one message at a time')
     const user = requireUser(params)
-    const { message } = await this.visible(id, params)
+    const { message, membership } = await this.visible(id, params)
     if (message.sender_id !== user.id) throw new Forbidden('Only the sender can change a message', { code: 'not_sender' })
+    // An archived room is read-only: no new text, no edits, no unsends.
+    if (membership.room_archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
     if (message.deleted_at) throw new Conflict('This message was deleted', { code: 'message_deleted' })
     if ('unsent' in data) {
       if (message.unsent_at) return message
@@ -154,7 +175,7 @@ export class MessageService {
     }
     if (message.unsent_at) throw new Conflict('This message was unsent', { code: 'message_unsent' })
     this.checkLength(data.body)
-    const mentions = await resolveMentions(this.db, message.room_id, data.body)
+    const mentions = await resolveMentions(this.db, message.room_id, data.body, user.id)
     return this.db.transaction(async (trx) => {
       await trx('message_versions').insert({
         message_id: id,

@@ -8,6 +8,7 @@ import { randomToken } from '../../auth/tokens'
 import { joinChannels } from '../../realtime/membership'
 import { roomChannel } from '../../realtime/channel-names'
 import { isRoomManager, requireMembership, roomNotFound } from '../members/membership'
+import { assertNotBlocked } from '../friendships/blocks'
 import type { Room, RoomData, RoomPatch, RoomQuery } from './rooms.schema'
 import { roomViewQuery, toRoom } from './rooms.view'
 
@@ -111,6 +112,8 @@ export class RoomService {
       if ((await this.activeOrgUsers(trx, orgId, [peerId])).length !== 1) {
         throw new NotFound('User not found', { code: 'not_found' })
       }
+      // A block by either user stops a new DM between them.
+      await assertNotBlocked(trx, userId, peerId)
       const dmKey = [userId, peerId].sort().join(':')
       const inserted = await trx.raw(
         `insert into rooms (org_id, kind, created_by, dm_key, member_count) values (?, 'dm', ?, ?, 2)
@@ -138,7 +141,10 @@ export class RoomService {
     const changes: Record<string, unknown> = { updated_at: this.db.fn.now() }
     if (data.name !== undefined) changes.name = data.name
     if (data.topic !== undefined) changes.topic = data.topic
-    if (data.archived !== undefined) changes.archived_at = data.archived ? this.db.fn.now() : null
+    // Archiving an archived room again keeps the time it was first archived.
+    if (data.archived !== undefined) {
+      changes.archived_at = data.archived ? this.db.raw('coalesce(archived_at, now())') : null
+    }
     if (data.rotate_join_code) changes.join_code = randomToken(12)
     await this.db('rooms').where({ id }).update(changes)
     return this.get(id, params)

@@ -1,10 +1,7 @@
 // The caller's view of rooms in one query: shared fields, my role and pointer, unread count, last message.
 import type { Knex } from 'knex'
 import type { Room } from './rooms.schema'
-
-// Unread = messages after my read pointer that are not mine and not unsent or deleted (uses (room_id, seq)).
-const UNREAD = `(select count(*) from messages m where m.room_id = r.id and m.seq > rm.last_read_seq
-  and m.sender_id is distinct from rm.user_id and m.unsent_at is null and m.deleted_at is null)::int`
+import { unreadSqlWithLastSeq } from '../unread-counts/unread'
 
 export const PREVIEW_LENGTH = 140
 
@@ -20,7 +17,7 @@ export const roomViewQuery = (db: Knex, userId: string, orgId: string) =>
       'rm.role as my_role',
       'rm.muted',
       'rm.last_read_seq',
-      db.raw(`${UNREAD} as unread_count`),
+      db.raw(`${unreadSqlWithLastSeq('r.id', 'rm.last_read_seq', 'rm.user_id', 'r.last_seq')} as unread_count`),
       'lm.id as lm_id',
       'lm.seq as lm_seq',
       'lm.sender_id as lm_sender_id',
@@ -69,8 +66,10 @@ export const toRoom = (row: any, userId: string): Room => {
 }
 
 // What every member may receive in an event: the room without anyone's personal fields.
+const PERSONAL = ['my_role', 'muted', 'last_read_seq', 'unread_count', 'join_code', 'dm_peer_id'] as const
+
 export const sharedRoomFields = (room: Room) => {
-  const { my_role, muted, last_read_seq, unread_count, join_code, dm_peer_id, ...shared } = room
-  void my_role, muted, last_read_seq, unread_count, join_code, dm_peer_id
-  return shared
+  const shared: Partial<Room> = { ...room }
+  for (const field of PERSONAL) delete shared[field]
+  return shared as Omit<Room, (typeof PERSONAL)[number]>
 }

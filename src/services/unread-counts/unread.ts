@@ -1,7 +1,7 @@
 // The one definition of "unread" as SQL: messages after a member's read pointer that are not the member's own
 // and not unsent or deleted. Arguments are column references (never user input). It walks the (room_id, seq)
 // index from the pointer, so it costs what is unread, not the room's history.
-// rooms.view.ts (UNREAD) spells the same condition; the unread-counts tests check that both agree.
+// rooms.view.ts uses it too, so rooms.find and unread-counts cannot disagree.
 export const unreadSql = (roomId: string, pointer: string, userId: string) =>
   `(select count(*) from messages m where m.room_id = ${roomId} and m.seq > ${pointer}
     and m.sender_id is distinct from ${userId} and m.unsent_at is null and m.deleted_at is null)::int`
