@@ -1,7 +1,10 @@
 // Joins each authenticated socket to its user's, org's and rooms' channels before the login answer goes
-// back (so no event can slip between "logged in" and "subscribed"), and clears them at logout.
+// back (so no event can slip between "logged in" and "subscribed"), and clears them at logout. The same
+// moments drive presence: a logged-in socket is an online connection until it logs out or disconnects.
 import type { Application, HookContext } from './declarations'
+import { logger } from './logger'
 import { orgChannel, roomChannel, userChannel } from './realtime/channel-names'
+import { presenceOf, restConnection } from './realtime/presence'
 import { socketOf } from './realtime/sockets'
 import { roomIdsOf } from './services/members/membership'
 
@@ -14,15 +17,34 @@ export const channels = (app: Application) => {
           const user = (context.result as any)?.user
           if (!socket || !user) return
           const rooms = user.org_id ? await roomIdsOf(app.get('postgresqlClient'), user.id) : []
-          socket.join([userChannel(user.id), ...(user.org_id ? [orgChannel(user.org_id)] : []), ...rooms.map(roomChannel)])
+          socket.join([
+            userChannel(user.id),
+            ...(user.org_id ? [orgChannel(user.org_id)] : []),
+            ...rooms.map(roomChannel)
+          ])
+          // Not awaited: a slow or absent Redis must not hold up logging in.
+          presenceOf(app)
+            .connect(socket.id, user.id)
+            .catch((error) => logger.error({ err: error }, 'presence connect failed'))
         }
       ]
     }
   })
 
-  app.on('logout', (_authResult: any, { connection }: any) => {
+  app.on('logout', (authResult: any, { connection }: any) => {
+    const presence = presenceOf(app)
+    // Logging out also ends the session's REST heartbeats, if it sent any.
+    const sid = authResult?.authentication?.payload?.sid
+    const userId = authResult?.user?.id
+    if (sid && userId) presence.leave(userId, [restConnection(sid)])
     const socket = socketOf(connection)
     if (!socket) return
+    presence.disconnect(socket.id)
     for (const room of socket.rooms) if (room !== socket.id) socket.leave(room)
+  })
+
+  app.on('disconnect', (connection: any) => {
+    const socket = socketOf(connection)
+    if (socket) presenceOf(app).disconnect(socket.id)
   })
 }

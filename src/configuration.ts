@@ -28,7 +28,38 @@ export const configurationSchema = Type.Intersect([
       messageLength: Type.Number({ minimum: 1, maximum: 100000 }),
       unsendWindowSeconds: Type.Number({ minimum: 0 })
     }),
-    invites: Type.Object({ ttlDays: Type.Number({ minimum: 0 }) })
+    invites: Type.Object({ ttlDays: Type.Number({ minimum: 0 }) }),
+    // Background jobs (Agenda): see src/jobs/runtime.ts for what concurrency, lockLimit and lockLifetimeMs mean.
+    jobs: Type.Object({
+      runInWeb: Type.Boolean(),
+      mongoUrl: Type.String(),
+      processEveryMs: Type.Number({ minimum: 10 }),
+      concurrency: Type.Number({ minimum: 1 }),
+      maxConcurrency: Type.Number({ minimum: 1 }),
+      lockLimit: Type.Number({ minimum: 0 }),
+      lockLifetimeMs: Type.Number({ minimum: 100 }),
+      retry: Type.Object({
+        delayMs: Type.Number({ minimum: 1 }),
+        factor: Type.Number({ minimum: 1 }),
+        maxRetries: Type.Number({ minimum: 0 }),
+        maxDelayMs: Type.Number({ minimum: 1 })
+      }),
+      keepFinishedDays: Type.Number({ minimum: 0 }),
+      drainTimeoutMs: Type.Number({ minimum: 0 })
+    }),
+    // Message retention runs every intervalMs (0 = never), deleting batchSize rows per statement.
+    retention: Type.Object({
+      intervalMs: Type.Number({ minimum: 0 }),
+      batchSize: Type.Number({ minimum: 1, maximum: 100000 })
+    }),
+    // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs.
+    presence: Type.Optional(
+      Type.Object({ ttlMs: Type.Number({ minimum: 50 }), sweepMs: Type.Number({ minimum: 10 }) })
+    ),
+    // Typing: how long an indicator lasts, and at most one broadcast per user and room per minIntervalMs.
+    typing: Type.Optional(
+      Type.Object({ ttlMs: Type.Number({ minimum: 100 }), minIntervalMs: Type.Number({ minimum: 0 }) })
+    )
   })
 ])
 

@@ -1,0 +1,181 @@
+// Presence for this process: registers its sockets' connections in the shared store, keeps them alive while
+// they are connected, sweeps connections of crashed processes by TTL, and announces each online/offline
+// transition once to the user's org (`presence patched`), persisting users.last_seen_at when they go offline.
+import { deploymentKey } from './deployment-key'
+import type { Application } from '../declarations'
+import { logger } from '../logger'
+import { orgChannel } from './channel-names'
+import { MemoryPresenceStore } from './presence-store'
+import type { PresenceStore } from './presence-store'
+import { RedisPresenceStore } from './presence-redis'
+
+export type PresenceStatus = 'online' | 'offline'
+
+export interface PresenceEvent {
+  user_id: string
+  status: PresenceStatus
+  last_seen_at: string
+}
+
+const SWEEP_BATCH = 500
+
+// A REST client's heartbeats keep its login session online (a socket is identified by its own id).
+export const restConnection = (sessionId: string) => `rest:${sessionId}`
+
+// Redis keys are scoped to the deployment (its database): deployments or parallel test runs that share a
+// Redis but not a database must not sweep, announce or persist each other's users.
+const keyPrefix = (app: Application) => `presence:${deploymentKey(app)}:`
+
+export class PresenceTracker {
+  readonly store: PresenceStore
+  readonly ttlMs: number
+  readonly sweepMs: number
+  // This process's authenticated sockets: connection id -> user. While a socket stays connected the process
+  // vouches for it by refreshing it (no client heartbeat needed); a crashed process stops, and TTL ends them.
+  private local = new Map<string, string>()
+  // Announcements of one user run in order (a quick reconnect must not publish `online` before `offline`).
+  private chains = new Map<string, Promise<void>>()
+  private pending = new Set<Promise<unknown>>()
+  private timers: NodeJS.Timeout[] = []
+  private busy = { sweep: false, refresh: false }
+
+  constructor(private app: Application) {
+    const settings = { ttlMs: 60000, sweepMs: 5000, ...(app.get('presence') ?? {}) }
+    this.ttlMs = settings.ttlMs
+    this.sweepMs = settings.sweepMs
+    const redis = app.get('redis')
+    this.store = redis ? new RedisPresenceStore(redis, keyPrefix(app)) : new MemoryPresenceStore()
+  }
+
+  start() {
+    if (this.timers.length) return
+    const every = (ms: number, fn: () => Promise<void>) => {
+      const timer = setInterval(() => void fn(), ms)
+      timer.unref()
+      this.timers.push(timer)
+    }
+    every(this.sweepMs, () => this.sweep())
+    every(Math.max(10, Math.floor(this.ttlMs / 3)), () => this.refresh())
+  }
+
+  // Stops the timers and waits for store writes and announcements already under way (before Redis/DB close).
+  async stop() {
+    this.timers.forEach(clearInterval)
+    this.timers = []
+    while (this.pending.size) await Promise.allSettled([...this.pending])
+  }
+
+  // A socket of this process logged in (or re-authenticated, possibly as someone else); resolves with its expiry.
+  connect(connId: string, userId: string): Promise<number> {
+    const previous = this.local.get(connId)
+    if (previous && previous !== userId) this.disconnect(connId)
+    this.local.set(connId, userId)
+    return this.heartbeat(userId, connId)
+  }
+
+  // A socket of this process closed or logged out.
+  disconnect(connId: string) {
+    const userId = this.local.get(connId)
+    if (!userId) return
+    this.local.delete(connId)
+    this.leave(userId, [connId])
+  }
+
+  // Keeps one connection alive for another TTL; resolves with its new expiry once the store has it.
+  async heartbeat(userId: string, connId: string): Promise<number> {
+    const now = Date.now()
+    const expiresAt = now + this.ttlMs
+    const cameOnline = await this.track(this.store.touch(userId, [connId], expiresAt, now), false)
+    if (cameOnline) this.announce(userId, 'online', now)
+    return expiresAt
+  }
+
+  // Ends connections that are not sockets of this process (a REST heartbeat's session at logout).
+  leave(userId: string, connIds: string[]) {
+    const now = Date.now()
+    this.track(
+      this.store.remove(userId, connIds, now).then((wentOffline) => {
+        if (wentOffline) this.announce(userId, 'offline', now)
+      })
+    )
+  }
+
+  async statuses(userIds: string[]) {
+    return this.store.online(userIds)
+  }
+
+  private async refresh() {
+    if (this.busy.refresh || this.local.size === 0) return
+    this.busy.refresh = true
+    const byUser = new Map<string, string[]>()
+    for (const [connId, userId] of this.local) {
+      const conns = byUser.get(userId)
+      if (conns) conns.push(connId)
+      else byUser.set(userId, [connId])
+    }
+    const entries = [...byUser].map(([userId, connIds]) => ({ userId, connIds }))
+    const now = Date.now()
+    // Sent at once (no await before it), so a disconnect handled later is also written later.
+    const refreshed = this.store.touchMany(entries, now + this.ttlMs, now).then((cameOnline) => {
+      for (const userId of cameOnline) this.announce(userId, 'online', now)
+    })
+    await this.track(refreshed).finally(() => (this.busy.refresh = false))
+  }
+
+  private async sweep() {
+    if (this.busy.sweep) return
+    this.busy.sweep = true
+    try {
+      for (;;) {
+        const now = Date.now()
+        const gone = await this.track(this.store.sweep(now, SWEEP_BATCH), false)
+        for (const { userId, lastSeen } of gone) this.announce(userId, 'offline', Math.min(now, lastSeen))
+        if (gone.length < SWEEP_BATCH) break
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'presence sweep failed')
+    } finally {
+      this.busy.sweep = false
+    }
+  }
+
+  private announce(userId: string, status: PresenceStatus, at: number) {
+    const previous = this.chains.get(userId) ?? Promise.resolve()
+    // A failed announcement (logged by track) must not stop the ones after it.
+    const next = previous.catch(() => undefined).then(() => this.publish(userId, status, at))
+    this.chains.set(userId, next)
+    this.track(next.finally(() => this.chains.get(userId) === next && this.chains.delete(userId)))
+  }
+
+  private async publish(userId: string, status: PresenceStatus, at: number) {
+    const db = this.app.get('postgresqlClient')
+    const lastSeen = new Date(at)
+    const row =
+      status === 'offline'
+        ? (await db('users').where({ id: userId }).update({ last_seen_at: lastSeen }, ['org_id']))[0]
+        : await db('users').where({ id: userId }).first('org_id')
+    // Presence is org-scoped: users without an org have nobody to tell.
+    if (!row?.org_id) return
+    const event: PresenceEvent = { user_id: userId, status, last_seen_at: lastSeen.toISOString() }
+    this.app.io?.to(orgChannel(row.org_id)).emit('presence patched', event)
+  }
+
+  // Remembers work under way for stop(); logs and swallows failures unless the caller handles them itself.
+  private track<T>(promise: Promise<T>, swallow = true): Promise<T> {
+    const settled = promise.catch((error) => {
+      if (swallow) logger.error({ err: error }, 'presence update failed')
+      return undefined as T
+    })
+    this.pending.add(settled)
+    void settled.finally(() => this.pending.delete(settled))
+    return swallow ? settled : promise
+  }
+}
+
+const trackers = new WeakMap<Application, PresenceTracker>()
+
+export const presenceOf = (app: Application): PresenceTracker => {
+  let tracker = trackers.get(app)
+  if (!tracker) trackers.set(app, (tracker = new PresenceTracker(app)))
+  return tracker
+}

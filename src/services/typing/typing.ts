@@ -1,0 +1,44 @@
+// Typing service: room members announce typing to the room's channel; only other members of the room hear it.
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application, HookContext } from '../../declarations'
+import { requireOrgId } from '../../auth/principal'
+import { publish } from '../../realtime/publish'
+import { roomChannel } from '../../realtime/channel-names'
+import { THROTTLED, TypingService } from './typing.class'
+import { typingDataValidator } from './typing.schema'
+import { typingMethods, typingPath } from './typing.shared'
+
+export * from './typing.class'
+export * from './typing.schema'
+
+const requireOrg = async (context: HookContext) => {
+  if (context.params.provider) requireOrgId(context.params)
+}
+
+// A call dropped by the throttle answers normally but announces nothing.
+const skipThrottledEvent = async (context: HookContext) => {
+  if (context.result && (context.result as any)[THROTTLED]) context.event = null
+}
+
+export const typing = (app: Application) => {
+  app.use(typingPath, new TypingService(app), { methods: [...typingMethods], events: [] })
+
+  app.service(typingPath).hooks({
+    before: {
+      create: [requireOrg, schemaHooks.validateData(typingDataValidator)]
+    },
+    after: {
+      create: [skipThrottledEvent]
+    }
+  })
+
+  publish(app, typingPath, {
+    created: (t) => [roomChannel(t.room_id)]
+  })
+}
+
+declare module '../../declarations' {
+  interface ServiceTypes {
+    [typingPath]: TypingService
+  }
+}
