@@ -14,6 +14,7 @@ import { redis } from './redis'
 import { rateLimits } from './rate-limits'
 import { authentication } from './authentication'
 import { services } from './services/index'
+import { jobs } from './jobs'
 import { channels } from './channels'
 import { configureSockets } from './realtime/sockets'
 import { normalizeError } from './hooks/normalize-error'
@@ -49,6 +50,7 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.configure(rateLimits)
   app.configure(authentication)
   app.configure(services)
+  app.configure(jobs)
   app.configure(channels)
 
   app.hooks({

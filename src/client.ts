@@ -2,7 +2,7 @@
 import { feathers } from '@feathersjs/feathers'
 import type { TransportConnection, Application, Params } from '@feathersjs/feathers'
 import type { AuthenticationResult } from '@feathersjs/authentication'
-import authenticationClient from '@feathersjs/authentication-client'
+import authenticationClient, { MemoryStorage } from '@feathersjs/authentication-client'
 import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
 import { userClient } from './services/users/users.shared'
 import { orgClient } from './services/orgs/orgs.shared'
@@ -13,6 +13,14 @@ import { auditLogClient } from './services/audit-logs/audit-logs.shared'
 import { roomClient } from './services/rooms/rooms.shared'
 import { memberClient } from './services/members/members.shared'
 import { messageClient } from './services/messages/messages.shared'
+import { jobClient } from './services/jobs/jobs.shared'
+import { receiptClient } from './services/receipts/receipts.shared'
+import { unreadCountClient } from './services/unread-counts/unread-counts.shared'
+import { messageVersionClient } from './services/message-versions/message-versions.shared'
+import { typingClient } from './services/typing/typing.shared'
+import { presenceClient } from './services/presence/presence.shared'
+import { friendshipClient } from './services/friendships/friendships.shared'
+import { userSearchClient } from './services/user-search/user-search.shared'
 
 export type { User, UserData, UserQuery, UserPatch } from './services/users/users.shared'
 export type { Org, OrgData, OrgQuery, OrgPatch } from './services/orgs/orgs.shared'
@@ -23,6 +31,31 @@ export type { AuditLog, AuditLogQuery } from './services/audit-logs/audit-logs.s
 export type { Room, RoomData, RoomPatch, RoomQuery } from './services/rooms/rooms.shared'
 export type { Member, MemberData, MemberPatch, MemberQuery } from './services/members/members.shared'
 export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './services/messages/messages.shared'
+export type { JobPage, JobQuery, JobView } from './services/jobs/jobs.shared'
+export type {
+  MemberPointer,
+  Receipt,
+  ReceiptData,
+  ReceiptPage,
+  ReceiptQuery
+} from './services/receipts/receipts.shared'
+export type { UnreadCount, UnreadCountQuery } from './services/unread-counts/unread-counts.shared'
+export type {
+  MessageVersion,
+  MessageVersionPage,
+  MessageVersionQuery
+} from './services/message-versions/message-versions.shared'
+export type { Typing, TypingData } from './services/typing/typing.shared'
+export type { Heartbeat, Presence, PresenceData, PresencePage, PresenceQuery } from './services/presence/presence.shared'
+export type {
+  Friendship,
+  FriendshipData,
+  FriendshipPage,
+  FriendshipPatch,
+  FriendshipQuery,
+  FriendshipView
+} from './services/friendships/friendships.shared'
+export type { UserHit, UserSearchPage, UserSearchQuery } from './services/user-search/user-search.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -46,7 +79,10 @@ export const createClient = <Configuration = any>(
 ) => {
   const client: ClientApplication = feathers()
   client.configure(connection)
-  client.configure(authenticationClient(authenticationOptions))
+  // Outside a browser the authentication client's default token store is one object per process, so two
+  // clients would share (and overwrite) each other's tokens; each client gets its own unless told otherwise.
+  const storage = typeof window === 'undefined' ? new MemoryStorage() : undefined
+  client.configure(authenticationClient({ ...(storage ? { storage } : {}), ...authenticationOptions }))
   client.set('connection', connection)
   client.configure(userClient)
   client.configure(orgClient)
@@ -57,5 +93,13 @@ export const createClient = <Configuration = any>(
   client.configure(roomClient)
   client.configure(memberClient)
   client.configure(messageClient)
+  client.configure(jobClient)
+  client.configure(receiptClient)
+  client.configure(unreadCountClient)
+  client.configure(messageVersionClient)
+  client.configure(typingClient)
+  client.configure(presenceClient)
+  client.configure(friendshipClient)
+  client.configure(userSearchClient)
   return client
 }

@@ -1,4 +1,4 @@
-// Liveness (the process answers) and readiness (the database, and Redis when configured, answer).
+// Liveness (the process answers) and readiness (the database, Redis when configured, and the job runtime).
 import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../declarations'
 
@@ -28,6 +28,14 @@ export const health =
         checks.redis = 'ok'
       } catch {
         checks.redis = 'down'
+      }
+    }
+    const jobs = app.get('jobRuntime')
+    if (jobs) {
+      try {
+        checks.jobs = (await withTimeout(jobs.ping(), 2000)) ? 'ok' : 'down'
+      } catch {
+        checks.jobs = 'down'
       }
     }
     const ready = Object.values(checks).every((value) => value === 'ok')

@@ -9,6 +9,14 @@ import { auditLog } from './audit-logs/audit-logs'
 import { room } from './rooms/rooms'
 import { member } from './members/members'
 import { message } from './messages/messages'
+import { job } from './jobs/jobs'
+import { receipt } from './receipts/receipts'
+import { unreadCount } from './unread-counts/unread-counts'
+import { messageVersion } from './message-versions/message-versions'
+import { typing } from './typing/typing'
+import { presence } from './presence/presence'
+import { friendship } from './friendships/friendships'
+import { userSearch } from './user-search/user-search'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -20,4 +28,12 @@ export const services = (app: Application) => {
   app.configure(room)
   app.configure(member)
   app.configure(message)
+  app.configure(job)
+  app.configure(receipt)
+  app.configure(unreadCount)
+  app.configure(messageVersion)
+  app.configure(typing)
+  app.configure(presence)
+  app.configure(friendship)
+  app.configure(userSearch)
 }

@@ -116,9 +116,10 @@ export class MemberService {
       if (data.role !== undefined && data.role !== target.role && target.role === 'owner') {
         await this.guardLastOwner(trx, target.room_id, false)
       }
-      const updated = await trx('room_members').where({ id }).update({ ...data, updated_at: trx.fn.now() })
+      // returning() rather than the affected-row count: PGlite's knex driver returns no count.
+      const updated = await trx('room_members').where({ id }).update({ ...data, updated_at: trx.fn.now() }).returning('id')
       // Removed meanwhile (a concurrent kick or leave): a 404, not a crash on the missing row.
-      if (updated === 0) throw notFound()
+      if (updated.length === 0) throw notFound()
     })
     const row = await memberView(this.db).where('rm.id', id).first()
     if (!row) throw notFound()
@@ -143,7 +144,7 @@ export class MemberService {
       if (target.role === 'owner') await this.guardLastOwner(trx, target.room_id, true)
       // Two removes of the same row at once both pass the checks above; only the one that deletes it may
       // count the room down (and announce it), or member_count drifts below the real number of members.
-      if ((await trx('room_members').where({ id }).del()) === 0) throw notFound()
+      if ((await trx('room_members').where({ id }).del().returning('id')).length === 0) throw notFound()
     })
     // Stop the room's events reaching them at once, on every process; the `removed` event reaches them
     // through their user channel.

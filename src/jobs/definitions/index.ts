@@ -1,0 +1,6 @@
+// Every job this app knows, for the web process and `npm run worker` alike (one line per job).
+import type { JobDefinition } from '../types'
+import { retentionJob } from './retention'
+import { pruneJobsJob } from './prune-jobs'
+
+export const jobDefinitions: JobDefinition<any>[] = [retentionJob, pruneJobsJob]
