@@ -1,26 +1,37 @@
 // Access-token strategy that also refuses tokens of ended sessions (logout, re-use) and of inactive accounts.
+// Sockets re-authenticate on every call, so this is a hot path: one query loads the user and checks the session.
 import { JWTStrategy } from '@feathersjs/authentication'
 import type { AuthenticationParams, AuthenticationRequest } from '@feathersjs/authentication'
 import { NotAuthenticated } from '@feathersjs/errors'
 import { assertActive } from './account-status'
-import { isSessionActive } from './sessions'
+import { isUuid } from '../hooks/validate-id'
 
 export class SessionJwtStrategy extends JWTStrategy {
   override async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams) {
-    let result: Awaited<ReturnType<JWTStrategy['authenticate']>> & { user?: any }
+    const { accessToken } = authentication
+    if (!accessToken) throw new NotAuthenticated('No access token', { code: 'not_authenticated' })
+    let payload: any
     try {
-      result = await super.authenticate(authentication, params)
+      payload = await this.authentication!.verifyAccessToken(accessToken, params.jwt)
     } catch (error: any) {
       const expired = /expired/i.test(error?.message ?? '')
       throw new NotAuthenticated(expired ? 'Access token expired' : 'Invalid access token', {
         code: expired ? 'token_expired' : 'invalid_token'
       })
     }
-    const sid = result.authentication?.payload?.sid
-    if (!sid || !(await isSessionActive(this.app!.get('postgresqlClient'), sid))) {
-      throw new NotAuthenticated('This session has ended', { code: 'session_revoked' })
-    }
-    assertActive(result.user)
-    return result
+    const ended = () => new NotAuthenticated('This session has ended', { code: 'session_revoked' })
+    if (!isUuid(payload.sub) || !isUuid(payload.sid)) throw ended()
+    // The same row the users service returns internally (its resolver only drops the password hash).
+    const row = await this.app!.get('postgresqlClient')('users as u')
+      .join('auth_sessions as s', 's.user_id', 'u.id')
+      .where({ 'u.id': payload.sub, 's.id': payload.sid })
+      .whereNull('s.revoked_at')
+      .select('u.*')
+      .first()
+    if (!row) throw ended()
+    const { password, ...user } = row
+    void password
+    assertActive(user)
+    return { accessToken, authentication: { strategy: 'jwt', accessToken, payload }, user }
   }
 }

@@ -96,12 +96,14 @@ export class MessageService {
   async create(data: MessageData, params: MessageParams): Promise<Message> {
     const user = requireUser(params)
     const membership = await requireMembership(this.db, params, data.room_id)
-    // A retry answers with what was stored, even if the room was archived since the first attempt.
-    if (data.client_msg_id) {
-      const earlier = await this.original(user.id, data.client_msg_id, data.room_id)
+    if (membership.room_archived_at) {
+      // A retry answers with what was stored, even if the room was archived since the first attempt.
+      const earlier = data.client_msg_id ? await this.original(user.id, data.client_msg_id, data.room_id) : null
       if (earlier) return earlier
+      throw new Forbidden('This room is archived', { code: 'room_archived' })
     }
-    if (membership.room_archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
+    // Retries are not looked up first: the unique (sender_id, client_msg_id) index catches them in the insert
+    // below (the transaction rolls back, so no seq is used up), which saves a query on every first send.
     if (membership.room_kind === 'dm') await assertDmNotBlocked(this.db, data.room_id, user.id)
     this.checkLength(data.body)
     const mentions = await resolveMentions(this.db, data.room_id, data.body, user.id)
