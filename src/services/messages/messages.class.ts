@@ -108,40 +108,21 @@ export class MessageService {
     this.checkLength(data.body)
     const mentions = await resolveMentions(this.db, data.room_id, data.body, user.id)
     try {
-      return await this.db.transaction(async (trx) => {
-        // Taking the next seq locks the room row until commit: seqs are gapless and strictly increasing.
-        const [room] = await trx('rooms')
-          .where({ id: data.room_id })
-          .whereNull('archived_at')
-          .update({ last_seq: trx.raw('last_seq + 1'), last_message_at: trx.fn.now() })
-          .returning(['last_seq'])
-        // Archived after the check above, while this send waited for the room's lock: refused all the same.
-        if (!room) throw new Forbidden('This room is archived', { code: 'room_archived' })
-        const seq = Number(room.last_seq)
-        const [row] = await trx('messages')
-          .insert({
-            org_id: user.org_id,
-            room_id: data.room_id,
-            seq,
-            sender_id: user.id,
-            body: data.body,
-            mentions,
-            client_msg_id: data.client_msg_id ?? null,
-            client_sent_at: data.client_sent_at ?? null
-          })
-          .returning('*')
-        // Sending means the sender has seen the room up to here.
-        const stillMember = await trx('room_members')
-          .where({ room_id: data.room_id, user_id: user.id })
-          .update({
-            last_read_seq: trx.raw('greatest(last_read_seq, ?)', [seq]),
-            delivered_seq: trx.raw('greatest(delivered_seq, ?)', [seq])
-          })
-        // Removed from the room while this send waited for the room's lock: it was never theirs to send.
-        if (stillMember === 0) throw roomNotFound()
-        return toMessage(row)
-      })
+      // One call: next seq under the room's row lock (gapless, strictly increasing), insert, sender's pointers.
+      const result = await this.db.raw('select * from chatboard_send_message(?, ?, ?, ?, ?::uuid[], ?, ?)', [
+        data.room_id,
+        user.org_id,
+        user.id,
+        data.body,
+        mentions,
+        data.client_msg_id ?? null,
+        data.client_sent_at ?? null
+      ])
+      return toMessage(result.rows[0])
     } catch (error: any) {
+      // Archived, or removed from the room, while this send waited for the room's lock: refused all the same.
+      if (error?.code === 'CB001') throw new Forbidden('This room is archived', { code: 'room_archived' })
+      if (error?.code === 'CB002') throw roomNotFound()
       // A racing retry with the same client_msg_id committed first: answer with that message.
       if (error?.code === '23505' && error?.constraint === 'messages_sender_client_msg_unique' && data.client_msg_id) {
         const earlier = await this.original(user.id, data.client_msg_id, data.room_id)

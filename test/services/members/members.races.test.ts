@@ -17,7 +17,8 @@ forEachTransport('members: races with sends', (transport) => {
 
   it('does not deadlock when a member is kicked while their send is half-way (both succeed, in order)', async () => {
     const { admin, bob, a, b, room, bobRow } = await setup()
-    // A blocker holds seq 1 uncommitted: Bob's send takes the room's lock, then waits at its insert.
+    // A blocker holds seq 1 uncommitted: Bob's send (one chatboard_send_message call) takes the room's lock,
+    // then waits at its insert.
     const trx = await db().transaction()
     try {
       await trx('messages').insert({
@@ -29,7 +30,7 @@ forEachTransport('members: races with sends', (transport) => {
       })
       const send = b.service('messages').create({ room_id: room.id, body: 'last words' })
       send.catch(() => undefined)
-      await waitUntilBlocked('insert into "messages"')
+      await waitUntilBlocked('select * from chatboard_send_message')
       const kick = a.service('members').remove(bobRow.id)
       kick.catch(() => undefined)
       await waitUntilBlocked('update "rooms"')
@@ -57,7 +58,7 @@ forEachTransport('members: races with sends', (transport) => {
       await waitUntilBlocked('update "rooms"', 1)
       const send = b.service('messages').create({ room_id: room.id, body: 'from the door' })
       send.catch(() => undefined)
-      await waitUntilBlocked('update "rooms"', 2)
+      await waitUntilBlocked('select * from chatboard_send_message')
       await trx.commit()
       await kick
       await rejectsWith(send, 'NotFound', 'not_found')
