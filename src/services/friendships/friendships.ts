@@ -3,7 +3,6 @@
 // the addressee); `friendships patched` with status 'accepted' is an accepted one (notify the requester).
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
 import { normalizeText } from '../../hooks/normalize-text'
 import { publish } from '../../realtime/publish'
 import { userChannel } from '../../realtime/channel-names'
@@ -15,13 +14,10 @@ import {
 } from './friendships.schema'
 import { sharedFriendshipFields } from './friendships.view'
 import { friendshipMethods, friendshipPath } from './friendships.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './friendships.class'
 export * from './friendships.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 // A request to someone who had asked me is an acceptance (`patched`); an unblock that leaves the other's block
 // standing changes the row (`patched`). A rejected request replaced by a new one is announced as removed first.

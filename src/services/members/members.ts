@@ -1,19 +1,15 @@
 // Members service: who is in a room. Every change reaches the room and the affected user's own devices.
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
+import type { Application } from '../../declarations'
 import { publish } from '../../realtime/publish'
 import { roomChannel, userChannel } from '../../realtime/channel-names'
 import { MemberService } from './members.class'
 import { memberDataValidator, memberPatchValidator, memberQueryValidator } from './members.schema'
 import { memberMethods, memberPath } from './members.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './members.class'
 export * from './members.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 export const member = (app: Application) => {
   app.use(memberPath, new MemberService(app), { methods: [...memberMethods], events: [] })

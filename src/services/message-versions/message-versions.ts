@@ -1,18 +1,14 @@
 // Message-versions service: members of a message's room read its edit history. Read-only, no events
 // (an edit is announced by `messages patched`).
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
+import type { Application } from '../../declarations'
 import { MessageVersionService } from './message-versions.class'
 import { messageVersionQueryValidator } from './message-versions.schema'
 import { messageVersionMethods, messageVersionPath } from './message-versions.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './message-versions.class'
 export * from './message-versions.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 export const messageVersion = (app: Application) => {
   app.use(messageVersionPath, new MessageVersionService(app), {

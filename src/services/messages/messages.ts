@@ -2,20 +2,16 @@
 // Every change is published to the room's channel, once, after the transaction committed.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
 import { normalizeText } from '../../hooks/normalize-text'
 import { publish } from '../../realtime/publish'
 import { roomChannel } from '../../realtime/channel-names'
 import { DUPLICATE, MessageService } from './messages.class'
 import { messageDataValidator, messagePatchValidator, messageQueryValidator } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './messages.class'
 export * from './messages.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 // REST clients may send the standard Idempotency-Key header instead of client_msg_id.
 const idempotencyKey = async (context: HookContext) => {

@@ -3,19 +3,15 @@
 // receipt without the personal count, the rest of the room; a delivered-only move reaches the room only.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
 import { roomChannel, userChannel } from '../../realtime/channel-names'
 import { ReceiptService, movedOf } from './receipts.class'
 import type { MemberPointer, Receipt } from './receipts.class'
 import { receiptDataValidator, receiptQueryValidator } from './receipts.schema'
 import { receiptMethods, receiptPath } from './receipts.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './receipts.class'
 export * from './receipts.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 // A repeated or backward receipt changed nothing: nobody needs to hear about it.
 const skipEventIfNothingMoved = async (context: HookContext) => {

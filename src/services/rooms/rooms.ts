@@ -1,7 +1,6 @@
 // Rooms service: members of an org open DMs and create group rooms; room owners/admins rename and archive.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
 import { normalizeText } from '../../hooks/normalize-text'
 import { publish } from '../../realtime/publish'
 import { roomChannel, userChannel } from '../../realtime/channel-names'
@@ -9,13 +8,10 @@ import { EXISTING, RoomService } from './rooms.class'
 import { roomDataValidator, roomPatchValidator, roomQueryValidator } from './rooms.schema'
 import { sharedRoomFields } from './rooms.view'
 import { roomMethods, roomPath } from './rooms.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './rooms.class'
 export * from './rooms.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 // Re-opening an existing DM is not news to anyone.
 const skipEventForExistingRoom = async (context: HookContext) => {

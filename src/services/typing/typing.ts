@@ -1,19 +1,15 @@
 // Typing service: room members announce typing to the room's channel; only other members of the room hear it.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
 import { publish } from '../../realtime/publish'
 import { roomChannel } from '../../realtime/channel-names'
 import { THROTTLED, TypingService } from './typing.class'
 import { typingDataValidator } from './typing.schema'
 import { typingMethods, typingPath } from './typing.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './typing.class'
 export * from './typing.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 // A call dropped by the throttle answers normally but announces nothing.
 const skipThrottledEvent = async (context: HookContext) => {

@@ -1,18 +1,14 @@
 // Unread-counts service: the caller's unread badge numbers for every room they are in, in one call.
 // No events of its own: receipts (my devices) and messages (my rooms) tell clients when counts change.
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import type { Application, HookContext } from '../../declarations'
-import { requireOrgId } from '../../auth/principal'
+import type { Application } from '../../declarations'
 import { UnreadCountService } from './unread-counts.class'
 import { unreadCountQueryValidator } from './unread-counts.schema'
 import { unreadCountMethods, unreadCountPath } from './unread-counts.shared'
+import { requireOrg } from '../../hooks/require-org'
 
 export * from './unread-counts.class'
 export * from './unread-counts.schema'
-
-const requireOrg = async (context: HookContext) => {
-  if (context.params.provider) requireOrgId(context.params)
-}
 
 export const unreadCount = (app: Application) => {
   app.use(unreadCountPath, new UnreadCountService(app), { methods: [...unreadCountMethods], events: [] })
