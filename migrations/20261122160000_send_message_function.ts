@@ -1,5 +1,5 @@
-// chatboard_send_message(): the whole send (next seq under the room lock, insert, sender's pointers) in one
-// database call instead of five round trips. Each statement inside takes a fresh snapshot, so a kick or an
+// chatboard_send_message(): the whole send (membership, next seq under the room lock, DM block, insert, the
+// sender's pointers) in one database call instead of seven round trips. Each statement inside takes a fresh snapshot, so a kick or an
 // archive that committed while this send waited for the room's lock is seen, and refused, before anything
 // is written (any error rolls the whole call back: no seq is used up).
 import type { Knex } from 'knex'
@@ -12,13 +12,33 @@ export async function up(knex: Knex): Promise<void> {
     ) returns setof messages language plpgsql volatile as $fn$
     declare
       v_seq bigint;
+      v_kind text;
+      v_dm_key text;
+      v_peer uuid;
       v_row messages;
     begin
+      -- Non-members (and rooms of other orgs) are refused before the room's lock is touched.
+      perform 1 from room_members where room_id = p_room and user_id = p_sender and org_id = p_org;
+      if not found then
+        raise exception 'sender is not a member of room %', p_room using errcode = 'CB002';
+      end if;
       update rooms set last_seq = last_seq + 1, last_message_at = now()
         where id = p_room and archived_at is null
-        returning last_seq into v_seq;
+        returning last_seq, kind, dm_key into v_seq, v_kind, v_dm_key;
       if v_seq is null then
         raise exception 'room % is archived', p_room using errcode = 'CB001';
+      end if;
+      -- A block by either person ends a DM (friendships keeps one row per pair).
+      if v_kind = 'dm' then
+        v_peer := case when split_part(v_dm_key, ':', 1)::uuid = p_sender
+          then split_part(v_dm_key, ':', 2)::uuid else split_part(v_dm_key, ':', 1)::uuid end;
+        perform 1 from friendships
+          where status = 'blocked'
+            and least(requester_id, addressee_id) = least(p_sender, v_peer)
+            and greatest(requester_id, addressee_id) = greatest(p_sender, v_peer);
+        if found then
+          raise exception 'blocked' using errcode = 'CB003';
+        end if;
       end if;
       -- Sending means the sender has seen the room up to here; no row means they were removed meanwhile.
       update room_members

@@ -8,7 +8,8 @@ import { requireUser } from '../../auth/principal'
 import { isRoomManager, requireMembership, roomNotFound } from '../members/membership'
 import { deliveryFor } from './delivery'
 import { resolveMentions } from './mentions'
-import { assertDmNotBlocked } from '../friendships/blocks'
+import { blockedError } from '../friendships/blocks'
+import { isUuid } from '../../hooks/validate-id'
 import type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './messages.schema'
 
 export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery }
@@ -95,16 +96,10 @@ export class MessageService {
 
   async create(data: MessageData, params: MessageParams): Promise<Message> {
     const user = requireUser(params)
-    const membership = await requireMembership(this.db, params, data.room_id)
-    if (membership.room_archived_at) {
-      // A retry answers with what was stored, even if the room was archived since the first attempt.
-      const earlier = data.client_msg_id ? await this.original(user.id, data.client_msg_id, data.room_id) : null
-      if (earlier) return earlier
-      throw new Forbidden('This room is archived', { code: 'room_archived' })
-    }
+    if (!isUuid(data.room_id)) throw roomNotFound()
+    // Membership, archive and DM blocks are all checked inside chatboard_send_message, under the room's lock.
     // Retries are not looked up first: the unique (sender_id, client_msg_id) index catches them in the insert
-    // below (the transaction rolls back, so no seq is used up), which saves a query on every first send.
-    if (membership.room_kind === 'dm') await assertDmNotBlocked(this.db, data.room_id, user.id)
+    // (the call rolls back, so no seq is used up), which saves a query on every first send.
     this.checkLength(data.body)
     const mentions = await resolveMentions(this.db, data.room_id, data.body, user.id)
     try {
@@ -121,8 +116,14 @@ export class MessageService {
       return toMessage(result.rows[0])
     } catch (error: any) {
       // Archived, or removed from the room, while this send waited for the room's lock: refused all the same.
-      if (error?.code === 'CB001') throw new Forbidden('This room is archived', { code: 'room_archived' })
+      if (error?.code === 'CB001') {
+        // A retry answers with what was stored, even if the room was archived since the first attempt.
+        const earlier = data.client_msg_id ? await this.original(user.id, data.client_msg_id, data.room_id) : null
+        if (earlier) return earlier
+        throw new Forbidden('This room is archived', { code: 'room_archived' })
+      }
       if (error?.code === 'CB002') throw roomNotFound()
+      if (error?.code === 'CB003') throw blockedError()
       // A racing retry with the same client_msg_id committed first: answer with that message.
       if (error?.code === '23505' && error?.constraint === 'messages_sender_client_msg_unique' && data.client_msg_id) {
         const earlier = await this.original(user.id, data.client_msg_id, data.room_id)
