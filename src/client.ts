@@ -21,6 +21,10 @@ import { typingClient } from './services/typing/typing.shared'
 import { presenceClient } from './services/presence/presence.shared'
 import { friendshipClient } from './services/friendships/friendships.shared'
 import { userSearchClient } from './services/user-search/user-search.shared'
+import { notificationClient } from './services/notifications/notifications.shared'
+import { notificationPreferenceClient } from './services/notification-preferences/notification-preferences.shared'
+import { pushSubscriptionClient } from './services/push-subscriptions/push-subscriptions.shared'
+import { devMailboxClient } from './services/dev-mailbox/dev-mailbox.shared'
 
 export type { User, UserData, UserQuery, UserPatch } from './services/users/users.shared'
 export type { Org, OrgData, OrgQuery, OrgPatch } from './services/orgs/orgs.shared'
@@ -56,6 +60,28 @@ export type {
   FriendshipView
 } from './services/friendships/friendships.shared'
 export type { UserHit, UserSearchPage, UserSearchQuery } from './services/user-search/user-search.shared'
+export type {
+  Notification,
+  NotificationPage,
+  NotificationPatch,
+  NotificationQuery,
+  NotificationType
+} from './services/notifications/notifications.shared'
+export type {
+  NotificationLevel,
+  NotificationPreference,
+  NotificationPreferenceData,
+  NotificationPreferencePage,
+  NotificationPreferencePatch,
+  NotificationPreferenceQuery
+} from './services/notification-preferences/notification-preferences.shared'
+export type {
+  PushSubscription,
+  PushSubscriptionData,
+  PushSubscriptionPage,
+  PushSubscriptionQuery
+} from './services/push-subscriptions/push-subscriptions.shared'
+export type { DevMail, DevMailPage, DevMailQuery } from './services/dev-mailbox/dev-mailbox.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -101,5 +127,9 @@ export const createClient = <Configuration = any>(
   client.configure(presenceClient)
   client.configure(friendshipClient)
   client.configure(userSearchClient)
+  client.configure(notificationClient)
+  client.configure(notificationPreferenceClient)
+  client.configure(pushSubscriptionClient)
+  client.configure(devMailboxClient)
   return client
 }

@@ -59,7 +59,22 @@ export const configurationSchema = Type.Intersect([
     // Typing: how long an indicator lasts, and at most one broadcast per user and room per minIntervalMs.
     typing: Type.Optional(
       Type.Object({ ttlMs: Type.Number({ minimum: 100 }), minIntervalMs: Type.Number({ minimum: 0 }) })
-    )
+    ),
+    // Outgoing email: an SMTP URL (smtp[s]://user:pass@host:port); empty = the dev mailbox in the database.
+    smtp: Type.Object({ url: Type.String(), from: Type.String({ minLength: 3 }) }),
+    // Offline delivery of notifications (src/notifications): the email digest delay and web push settings.
+    notifications: Type.Object({
+      email: Type.Object({ delayMs: Type.Number({ minimum: 0 }), maxListed: Type.Number({ minimum: 1 }) }),
+      push: Type.Object({
+        delayMs: Type.Number({ minimum: 0 }),
+        vapidPublicKey: Type.String(),
+        vapidPrivateKey: Type.String(),
+        vapidSubject: Type.String({ pattern: '^(mailto:|https://)' }),
+        ttlSeconds: Type.Number({ minimum: 0 }),
+        timeoutMs: Type.Number({ minimum: 100 }),
+        allowPrivateEndpoints: Type.Boolean()
+      })
+    })
   })
 ])
 

@@ -17,6 +17,10 @@ import { typing } from './typing/typing'
 import { presence } from './presence/presence'
 import { friendship } from './friendships/friendships'
 import { userSearch } from './user-search/user-search'
+import { notification } from './notifications/notifications'
+import { notificationPreference } from './notification-preferences/notification-preferences'
+import { pushSubscription } from './push-subscriptions/push-subscriptions'
+import { devMailbox } from './dev-mailbox/dev-mailbox'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -36,4 +40,8 @@ export const services = (app: Application) => {
   app.configure(presence)
   app.configure(friendship)
   app.configure(userSearch)
+  app.configure(notification)
+  app.configure(notificationPreference)
+  app.configure(pushSubscription)
+  app.configure(devMailbox)
 }

@@ -2,5 +2,11 @@
 import type { JobDefinition } from '../types'
 import { retentionJob } from './retention'
 import { pruneJobsJob } from './prune-jobs'
+import { notificationEmailJob, notificationPushJob } from './notifications'
 
-export const jobDefinitions: JobDefinition<any>[] = [retentionJob, pruneJobsJob]
+export const jobDefinitions: JobDefinition<any>[] = [
+  retentionJob,
+  pruneJobsJob,
+  notificationEmailJob,
+  notificationPushJob
+]

@@ -7,6 +7,7 @@ import { sharedServer } from '../../helpers/server'
 import { forEachTransport } from '../../helpers/clients'
 import { createOrg } from '../../helpers/fixtures'
 import { clients, tableSizes, team } from './helpers'
+import { notificationsSettled } from '../../../src/notifications'
 
 forEachTransport('receipts', (transport) => {
   let url: string
@@ -233,6 +234,8 @@ forEachTransport('receipts', (transport) => {
     const others = [await client(url, members[0], transport), await client(url, members[1], transport)]
     const room = await a.service('rooms').create({ name: 'Growth', member_ids: members.map((m) => m.id) }, {})
     const db = sharedServer().app.get('postgresqlClient')
+    // Room-invite notifications are written just after the create; let them land before counting rows.
+    await notificationsSettled(sharedServer().app)
     const before = await tableSizes(db)
     const sent = 5
     for (let i = 1; i <= sent; i++) {

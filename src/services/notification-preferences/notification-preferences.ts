@@ -1,0 +1,47 @@
+// Notification preferences service: my defaults and per-room overrides, synced to all of my devices only.
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application, HookContext } from '../../declarations'
+import { publish } from '../../realtime/publish'
+import { userChannel } from '../../realtime/channel-names'
+import { NotificationPreferenceService, REPLACED } from './notification-preferences.class'
+import {
+  notificationPreferenceDataValidator,
+  notificationPreferencePatchValidator,
+  notificationPreferenceQueryValidator
+} from './notification-preferences.schema'
+import { notificationPreferenceMethods, notificationPreferencePath } from './notification-preferences.shared'
+
+export * from './notification-preferences.class'
+export * from './notification-preferences.schema'
+
+// Setting a preference that already existed changed it: announce it as patched.
+const announceReplaced = async (context: HookContext) => {
+  if (context.result && (context.result as any)[REPLACED]) context.event = 'patched'
+}
+
+export const notificationPreference = (app: Application) => {
+  app.use(notificationPreferencePath, new NotificationPreferenceService(app), {
+    methods: [...notificationPreferenceMethods],
+    events: []
+  })
+
+  app.service(notificationPreferencePath).hooks({
+    before: {
+      all: [schemaHooks.validateQuery(notificationPreferenceQueryValidator)],
+      create: [schemaHooks.validateData(notificationPreferenceDataValidator)],
+      patch: [schemaHooks.validateData(notificationPreferencePatchValidator)]
+    },
+    after: {
+      create: [announceReplaced]
+    }
+  })
+
+  const mine = (preference: { user_id: string }) => [userChannel(preference.user_id)]
+  publish(app, notificationPreferencePath, { created: mine, patched: mine, removed: mine })
+}
+
+declare module '../../declarations' {
+  interface ServiceTypes {
+    [notificationPreferencePath]: NotificationPreferenceService
+  }
+}
