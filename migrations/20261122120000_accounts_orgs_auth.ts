@@ -30,7 +30,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     t.index(['org_id'])
   })
-  await knex.raw(`ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('ADMIN','MANAGER','MEMBER'))`)
+  await knex.raw(
+    `ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('ADMIN','MANAGER','MEMBER'))`
+  )
   await knex.raw(
     `ALTER TABLE users ADD CONSTRAINT users_status_check CHECK (status IN ('active','suspended','banned'))`
   )
@@ -52,7 +54,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     t.index(['org_id', 'created_at'])
   })
-  await knex.raw(`ALTER TABLE invites ADD CONSTRAINT invites_role_check CHECK (role IN ('ADMIN','MANAGER','MEMBER'))`)
+  await knex.raw(
+    `ALTER TABLE invites ADD CONSTRAINT invites_role_check CHECK (role IN ('ADMIN','MANAGER','MEMBER'))`
+  )
 
   // A session is one refresh-token family: every rotation stays in it, so re-use can revoke it whole.
   await knex.schema.createTable('auth_sessions', (t) => {
@@ -102,7 +106,15 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['audit_logs', 'api_keys', 'refresh_tokens', 'auth_sessions', 'invites', 'users', 'orgs']) {
+  for (const table of [
+    'audit_logs',
+    'api_keys',
+    'refresh_tokens',
+    'auth_sessions',
+    'invites',
+    'users',
+    'orgs'
+  ]) {
     await knex.schema.dropTableIfExists(table)
   }
 }

@@ -38,7 +38,9 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['room_id', 'user_id'])
     t.index(['user_id'])
   })
-  await knex.raw(`ALTER TABLE room_members ADD CONSTRAINT room_members_role_check CHECK (role IN ('owner','admin','member'))`)
+  await knex.raw(
+    `ALTER TABLE room_members ADD CONSTRAINT room_members_role_check CHECK (role IN ('owner','admin','member'))`
+  )
 
   await knex.schema.createTable('messages', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'))
@@ -61,7 +63,9 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['room_id', 'seq'])
     t.index(['room_id', 'updated_at'])
   })
-  await knex.raw(`ALTER TABLE messages ADD CONSTRAINT messages_kind_check CHECK (kind IN ('text','file','system'))`)
+  await knex.raw(
+    `ALTER TABLE messages ADD CONSTRAINT messages_kind_check CHECK (kind IN ('text','file','system'))`
+  )
   // Idempotency: one message per sender and client_msg_id, whatever the retries.
   await knex.raw(
     'CREATE UNIQUE INDEX messages_sender_client_msg_unique ON messages (sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL'
@@ -77,5 +81,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['message_versions', 'messages', 'room_members', 'rooms']) await knex.schema.dropTableIfExists(table)
+  for (const table of ['message_versions', 'messages', 'room_members', 'rooms'])
+    await knex.schema.dropTableIfExists(table)
 }

@@ -57,5 +57,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('drop function if exists chatboard_send_message(uuid, uuid, uuid, text, uuid[], text, timestamptz)')
+  await knex.raw(
+    'drop function if exists chatboard_send_message(uuid, uuid, uuid, text, uuid[], text, timestamptz)'
+  )
 }

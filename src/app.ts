@@ -33,18 +33,27 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.proxy = app.get('trustProxy')
   // Koa reports stream errors of responses here; a client closing early is not our failure.
   app.on('error', (error: any) => {
-    if (error?.code === 'ERR_STREAM_PREMATURE_CLOSE' || error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return
+    if (
+      error?.code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+      error?.code === 'ECONNRESET' ||
+      error?.code === 'EPIPE'
+    )
+      return
     logger.error({ err: error }, 'koa error')
   })
 
   app.use(requestContext())
   app.use(errorHandler())
-  app.use(cors({ origin: (ctx) => (app.get('origins').includes(ctx.get('origin')) ? ctx.get('origin') : '') }))
+  app.use(
+    cors({ origin: (ctx) => (app.get('origins').includes(ctx.get('origin')) ? ctx.get('origin') : '') })
+  )
   app.use(health(app))
   app.use(serveStatic(app.get('public')))
   app.use(bodyParser({ jsonLimit: '1mb' }))
   app.configure(rest())
-  app.configure(socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 1e6 }, configureSockets(app)))
+  app.configure(
+    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 1e6 }, configureSockets(app))
+  )
 
   app.configure(postgresql)
   app.configure(redis)
@@ -62,7 +71,10 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
     teardown: [
       async (_context: any, next: () => Promise<void>) => {
         await next()
-        for (const client of [app.get('redis'), ...((app.get('redisAdapterClients' as any) as any[]) ?? [])]) {
+        for (const client of [
+          app.get('redis'),
+          ...((app.get('redisAdapterClients' as any) as any[]) ?? [])
+        ]) {
           client?.disconnect()
         }
         await app.get('postgresqlClient').destroy()

@@ -29,12 +29,21 @@ import { devMailboxClient } from './services/dev-mailbox/dev-mailbox.shared'
 export type { User, UserData, UserQuery, UserPatch } from './services/users/users.shared'
 export type { Org, OrgData, OrgQuery, OrgPatch } from './services/orgs/orgs.shared'
 export type { Invite, InviteData, InviteQuery } from './services/invites/invites.shared'
-export type { InviteAcceptance, InviteAcceptanceData } from './services/invite-acceptances/invite-acceptances.shared'
+export type {
+  InviteAcceptance,
+  InviteAcceptanceData
+} from './services/invite-acceptances/invite-acceptances.shared'
 export type { ApiKey, ApiKeyData, ApiKeyQuery } from './services/api-keys/api-keys.shared'
 export type { AuditLog, AuditLogQuery } from './services/audit-logs/audit-logs.shared'
 export type { Room, RoomData, RoomPatch, RoomQuery } from './services/rooms/rooms.shared'
 export type { Member, MemberData, MemberPatch, MemberQuery } from './services/members/members.shared'
-export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './services/messages/messages.shared'
+export type {
+  Message,
+  MessageData,
+  MessagePage,
+  MessagePatch,
+  MessageQuery
+} from './services/messages/messages.shared'
 export type { JobPage, JobQuery, JobView } from './services/jobs/jobs.shared'
 export type {
   MemberPointer,
@@ -50,7 +59,13 @@ export type {
   MessageVersionQuery
 } from './services/message-versions/message-versions.shared'
 export type { Typing, TypingData } from './services/typing/typing.shared'
-export type { Heartbeat, Presence, PresenceData, PresencePage, PresenceQuery } from './services/presence/presence.shared'
+export type {
+  Heartbeat,
+  Presence,
+  PresenceData,
+  PresencePage,
+  PresenceQuery
+} from './services/presence/presence.shared'
 export type {
   Friendship,
   FriendshipData,

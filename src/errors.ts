@@ -37,10 +37,13 @@ const fromPostgres = (error: any): FeathersError | null => {
     const specific = uniqueConstraintCodes[error.constraint]
     return new Conflict(specific?.message ?? 'Already exists', { code: specific?.code ?? 'conflict' })
   }
-  if (code === '23503') return new BadRequest('Refers to something that does not exist', { code: 'invalid_reference' })
-  if (code === '22P02' || code === '22007' || code === '22008') return new BadRequest('Malformed value', { code: 'validation_error' })
+  if (code === '23503')
+    return new BadRequest('Refers to something that does not exist', { code: 'invalid_reference' })
+  if (code === '22P02' || code === '22007' || code === '22008')
+    return new BadRequest('Malformed value', { code: 'validation_error' })
   if (code === '22001') return new BadRequest('Value too long', { code: 'validation_error' })
-  if (code === '23514' || code === '23502') return new BadRequest('Invalid value', { code: 'validation_error' })
+  if (code === '23514' || code === '23502')
+    return new BadRequest('Invalid value', { code: 'validation_error' })
   return null
 }
 

@@ -17,7 +17,10 @@ const main = async () => {
   const host = app.get('host')
   const server = await app.listen(port, host)
   const embedded = !app.get('database').url
-  logger.info({ port, host, database: embedded ? `embedded (${app.get('database').dataDir})` : 'postgresql' }, `ChatBoard listening on http://${host}:${port}`)
+  logger.info(
+    { port, host, database: embedded ? `embedded (${app.get('database').dataDir})` : 'postgresql' },
+    `ChatBoard listening on http://${host}:${port}`
+  )
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down')

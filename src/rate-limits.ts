@@ -10,7 +10,12 @@ export interface Limiters {
   loginIp: RateLimiterAbstract
 }
 
-const create = (app: Application, keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
+const create = (
+  app: Application,
+  keyPrefix: string,
+  points: number,
+  duration: number
+): RateLimiterAbstract => {
   const redis = app.get('redis')
   return redis
     ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${keyPrefix}`, points, duration })

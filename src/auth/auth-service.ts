@@ -1,7 +1,11 @@
 // The `authentication` service: every login opens a session whose id (`sid`) rides in the access token,
 // so logout and refresh-token re-use can end it; access tokens stay short-lived (15 minutes).
 import { AuthenticationService } from '@feathersjs/authentication'
-import type { AuthenticationParams, AuthenticationRequest, AuthenticationResult } from '@feathersjs/authentication'
+import type {
+  AuthenticationParams,
+  AuthenticationRequest,
+  AuthenticationResult
+} from '@feathersjs/authentication'
 import { NotAuthenticated } from '@feathersjs/errors'
 import jwt from 'jsonwebtoken'
 import type { Secret, SignOptions } from 'jsonwebtoken'
@@ -19,15 +23,26 @@ export class ChatAuthenticationService extends AuthenticationService {
     return (this.secretKey ??= createSecretKey(Buffer.from(this.configuration.secret)))
   }
 
-  override async createAccessToken(payload: string | Buffer | object, optsOverride?: SignOptions, secretOverride?: Secret) {
+  override async createAccessToken(
+    payload: string | Buffer | object,
+    optsOverride?: SignOptions,
+    secretOverride?: Secret
+  ) {
     return super.createAccessToken(payload, optsOverride, secretOverride ?? this.key)
   }
 
-  override async verifyAccessToken(accessToken: string, optsOverride?: JwtVerifyOptions, secretOverride?: Secret) {
+  override async verifyAccessToken(
+    accessToken: string,
+    optsOverride?: JwtVerifyOptions,
+    secretOverride?: Secret
+  ) {
     return super.verifyAccessToken(accessToken, optsOverride, secretOverride ?? this.key)
   }
 
-  override async create(data: AuthenticationRequest, params: AuthenticationParams = {}): Promise<AuthenticationResult> {
+  override async create(
+    data: AuthenticationRequest,
+    params: AuthenticationParams = {}
+  ): Promise<AuthenticationResult> {
     const authStrategies = params.authStrategies || this.configuration.authStrategies
     if (!authStrategies.length) throw new NotAuthenticated('No authentication strategies allowed')
     const authResult = await this.authenticate(data, params, ...authStrategies)

@@ -16,7 +16,10 @@ export class ChatLocalStrategy extends LocalStrategy {
   }
 
   override async findEntity(email: string) {
-    const row = typeof email === 'string' && email ? await this.db('users').whereRaw('lower(email) = lower(?)', [email]).first() : null
+    const row =
+      typeof email === 'string' && email
+        ? await this.db('users').whereRaw('lower(email) = lower(?)', [email]).first()
+        : null
     if (!row) {
       await bcrypt.compare('x', DUMMY_HASH)
       throw new NotAuthenticated('Invalid email or password', { code: 'invalid_credentials' })
@@ -28,7 +31,10 @@ export class ChatLocalStrategy extends LocalStrategy {
     try {
       return await super.comparePassword(entity, password)
     } catch {
-      throw new NotAuthenticated('Invalid email or password', { code: 'invalid_credentials', userId: entity.id })
+      throw new NotAuthenticated('Invalid email or password', {
+        code: 'invalid_credentials',
+        userId: entity.id
+      })
     }
   }
 
@@ -41,7 +47,13 @@ export class ChatLocalStrategy extends LocalStrategy {
     try {
       const result: any = await super.authenticate(data, params)
       assertActive(result.user)
-      await recordAudit(this.db, { org_id: result.user.org_id, actor_id: result.user.id, action: 'login.succeeded', target: result.user.id, ip })
+      await recordAudit(this.db, {
+        org_id: result.user.org_id,
+        actor_id: result.user.id,
+        action: 'login.succeeded',
+        target: result.user.id,
+        ip
+      })
       return result
     } catch (error: any) {
       const userId: string | undefined = error?.data?.userId

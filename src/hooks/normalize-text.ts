@@ -21,16 +21,14 @@ export const cleanText = (value: string, kind: TextKind): string => {
   return kind === 'lower' ? line.toLowerCase() : line
 }
 
-export const normalizeText =
-  (fields: Record<string, TextKind>) =>
-  async (context: HookContext) => {
-    const apply = (data: any) => {
-      if (!data || typeof data !== 'object' || Array.isArray(data)) return data
-      const out = { ...data }
-      for (const [field, kind] of Object.entries(fields)) {
-        if (typeof out[field] === 'string') out[field] = cleanText(out[field], kind)
-      }
-      return out
+export const normalizeText = (fields: Record<string, TextKind>) => async (context: HookContext) => {
+  const apply = (data: any) => {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return data
+    const out = { ...data }
+    for (const [field, kind] of Object.entries(fields)) {
+      if (typeof out[field] === 'string') out[field] = cleanText(out[field], kind)
     }
-    context.data = Array.isArray(context.data) ? context.data.map(apply) : apply(context.data)
+    return out
   }
+  context.data = Array.isArray(context.data) ? context.data.map(apply) : apply(context.data)
+}

@@ -10,7 +10,12 @@ export const isUuid = (value: unknown): value is string => typeof value === 'str
 const OTHER_IDS = new Set(['authentication', 'oauth/:provider'])
 
 export const validateId = async (context: HookContext, next: NextFunction) => {
-  if (!OTHER_IDS.has(context.path) && context.id !== undefined && context.id !== null && !isUuid(context.id)) {
+  if (
+    !OTHER_IDS.has(context.path) &&
+    context.id !== undefined &&
+    context.id !== null &&
+    !isUuid(context.id)
+  ) {
     throw notFound(`No record found for id '${String(context.id).slice(0, 64)}'`)
   }
   await next()

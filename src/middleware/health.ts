@@ -3,7 +3,10 @@ import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../declarations'
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())])
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())
+  ])
 
 export const health =
   (app: Application): Middleware =>

@@ -20,7 +20,9 @@ export const publish = (
       if (channels.length === 0) return
       // `dispatch` is the external view (resolveExternal); never the internal result with hidden fields.
       const dispatch = context.dispatch
-      const external = Array.isArray(dispatch) ? dispatch.find((item: any) => item?.id === data?.id) : dispatch
+      const external = Array.isArray(dispatch)
+        ? dispatch.find((item: any) => item?.id === data?.id)
+        : dispatch
       const payload = external ?? data
       io.to(channels).emit(`${path} ${event}`, shape ? shape(payload) : payload)
     })

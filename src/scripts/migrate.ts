@@ -7,7 +7,9 @@ const main = async () => {
   const app = createApp()
   const db = app.get('postgresqlClient')
   await migrateLatest(db)
-  const [, pending] = await db.migrate.list({ directory: undefined, loadExtensions: ['.ts'] } as any).catch(() => [null, []])
+  const [, pending] = await db.migrate
+    .list({ directory: undefined, loadExtensions: ['.ts'] } as any)
+    .catch(() => [null, []])
   logger.info({ pending: (pending as unknown[]).length }, 'migrations applied')
   await db.destroy()
 }

@@ -22,7 +22,16 @@ const bodies: string[] = [
   '{"__proto__":{"admin":true}}'
 ]
 
-const queries = ['?$limit=abc', '?$where=1', '?name[$regex]=.*', '?$sort[password]=1', '?id=not-a-uuid', '?$select[]=password', '?created_at[$gt]=yesterday', '?$limit=-5']
+const queries = [
+  '?$limit=abc',
+  '?$where=1',
+  '?name[$regex]=.*',
+  '?$sort[password]=1',
+  '?id=not-a-uuid',
+  '?$select[]=password',
+  '?created_at[$gt]=yesterday',
+  '?$limit=-5'
+]
 
 describe('bad input never answers 500', () => {
   let url: string
@@ -42,25 +51,56 @@ describe('bad input never answers 500', () => {
     return { status: res.status, json }
   }
 
-  for (const path of ['/users', '/orgs', '/invites', '/api-keys', '/audit-logs', '/authentication', '/invite-acceptances']) {
+  for (const path of [
+    '/users',
+    '/orgs',
+    '/invites',
+    '/api-keys',
+    '/audit-logs',
+    '/authentication',
+    '/invite-acceptances'
+  ]) {
     it(`${path}: malformed bodies, queries and ids get clear 4xx errors`, async () => {
       const db = sharedServer().app.get('postgresqlClient')
-      const count = async () => Number((await db('users').count('* as n'))[0].n) + Number((await db('orgs').count('* as n'))[0].n)
+      const count = async () =>
+        Number((await db('users').count('* as n'))[0].n) + Number((await db('orgs').count('* as n'))[0].n)
       const before = await count()
       const replies: Array<{ what: string; status: number; json: any }> = []
       for (const body of bodies) {
         replies.push({ what: `POST ${body.slice(0, 30)}`, ...(await send('POST', path, body)) })
-        replies.push({ what: `PATCH ${body.slice(0, 30)}`, ...(await send('PATCH', `${path}/${admin.id}`, body)) })
+        replies.push({
+          what: `PATCH ${body.slice(0, 30)}`,
+          ...(await send('PATCH', `${path}/${admin.id}`, body))
+        })
       }
-      replies.push({ what: 'form body', ...(await send('POST', path, 'a=1&b=2', 'application/x-www-form-urlencoded')) })
-      for (const query of queries) replies.push({ what: `GET ${query}`, ...(await send('GET', `${path}${query}`)) })
-      for (const id of ['x', "1' OR '1'='1", '%00', '00000000-0000-0000-0000-00000000000g', 'a'.repeat(300)]) {
-        replies.push({ what: `GET id ${id.slice(0, 20)}`, ...(await send('GET', `${path}/${encodeURIComponent(id)}`)) })
-        replies.push({ what: `DELETE id ${id.slice(0, 20)}`, ...(await send('DELETE', `${path}/${encodeURIComponent(id)}`)) })
+      replies.push({
+        what: 'form body',
+        ...(await send('POST', path, 'a=1&b=2', 'application/x-www-form-urlencoded'))
+      })
+      for (const query of queries)
+        replies.push({ what: `GET ${query}`, ...(await send('GET', `${path}${query}`)) })
+      for (const id of [
+        'x',
+        "1' OR '1'='1",
+        '%00',
+        '00000000-0000-0000-0000-00000000000g',
+        'a'.repeat(300)
+      ]) {
+        replies.push({
+          what: `GET id ${id.slice(0, 20)}`,
+          ...(await send('GET', `${path}/${encodeURIComponent(id)}`))
+        })
+        replies.push({
+          what: `DELETE id ${id.slice(0, 20)}`,
+          ...(await send('DELETE', `${path}/${encodeURIComponent(id)}`))
+        })
       }
       for (const reply of replies) {
         if (reply.status < 400) continue
-        assert.ok(ALLOWED.includes(reply.status), `${path} ${reply.what} -> ${reply.status} ${JSON.stringify(reply.json)}`)
+        assert.ok(
+          ALLOWED.includes(reply.status),
+          `${path} ${reply.what} -> ${reply.status} ${JSON.stringify(reply.json)}`
+        )
         assert.equal(typeof reply.json?.data?.code, 'string', `${path} ${reply.what} has no data.code`)
       }
       assert.equal(await count(), before, 'malformed requests wrote rows')

@@ -29,7 +29,15 @@ forEachTransport('cross-org isolation: rooms and friends', (transport) => {
   let url: string
   let adminA: Account
   let orgB: string
-  let b: { admin: Account; bob: Account; room: any; message: any; member: any; friendship: any; joinCode: string }
+  let b: {
+    admin: Account
+    bob: Account
+    room: any
+    message: any
+    member: any
+    friendship: any
+    joinCode: string
+  }
   const open: TestClient[] = []
 
   before(async () => {

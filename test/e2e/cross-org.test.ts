@@ -24,7 +24,9 @@ const snapshot = async (orgId: string) => {
   rows.orgs = await db('orgs').where({ id: orgId })
   for (const table of ['users', 'invites', 'api_keys', 'audit_logs', 'auth_sessions']) {
     if (table === 'auth_sessions') {
-      rows[table] = await db(table).whereIn('user_id', db('users').select('id').where({ org_id: orgId })).orderBy('id')
+      rows[table] = await db(table)
+        .whereIn('user_id', db('users').select('id').where({ org_id: orgId }))
+        .orderBy('id')
     } else {
       rows[table] = await db(table).where({ org_id: orgId }).orderBy('id')
     }
@@ -48,10 +50,28 @@ forEachTransport('cross-org isolation', (transport) => {
     const b = await createOrg(url)
     orgB = b.orgId
     const memberB = await addMember(url, b.admin)
-    const inviteB = await api(url, 'POST', '/invites', { email: 'someone@example.com', role: 'MEMBER' }, bearer(b.admin.accessToken))
-    const keyB = await api(url, 'POST', '/api-keys', { name: 'b key', scopes: ['users:read'] }, bearer(b.admin.accessToken))
+    const inviteB = await api(
+      url,
+      'POST',
+      '/invites',
+      { email: 'someone@example.com', role: 'MEMBER' },
+      bearer(b.admin.accessToken)
+    )
+    const keyB = await api(
+      url,
+      'POST',
+      '/api-keys',
+      { name: 'b key', scopes: ['users:read'] },
+      bearer(b.admin.accessToken)
+    )
     const auditB = await api(url, 'GET', '/audit-logs?$limit=1', undefined, bearer(b.admin.accessToken))
-    const keyAResult = await api(url, 'POST', '/api-keys', { name: 'a key', scopes: knownScopes }, bearer(adminA.accessToken))
+    const keyAResult = await api(
+      url,
+      'POST',
+      '/api-keys',
+      { name: 'a key', scopes: knownScopes },
+      bearer(adminA.accessToken)
+    )
     assert.equal(keyAResult.status, 201, JSON.stringify(keyAResult.body))
     keyA = keyAResult.body.key
     assert.equal(inviteB.status, 201)
@@ -77,7 +97,11 @@ forEachTransport('cross-org isolation', (transport) => {
         const service = tc.client.service(target.path as any) as any
         for (const method of target.methods) {
           const call =
-            method === 'patch' ? service.patch(target.id, target.patch) : method === 'get' ? service.get(target.id) : service.remove(target.id)
+            method === 'patch'
+              ? service.patch(target.id, target.patch)
+              : method === 'get'
+                ? service.get(target.id)
+                : service.remove(target.id)
           await assert.rejects(call, (e: any) => {
             // Someone without an org may be refused outright (403 no_org) — that reveals nothing about the id.
             const ok = e.name === 'NotFound' || (caller === loner && e.data?.code === 'no_org')

@@ -8,7 +8,11 @@ export interface Recorded {
 }
 
 // Records every event of the given services on one client, in arrival order.
-export const record = (client: ClientApplication, paths: string[], events = ['created', 'patched', 'removed']) => {
+export const record = (
+  client: ClientApplication,
+  paths: string[],
+  events = ['created', 'patched', 'removed']
+) => {
   const seen: Recorded[] = []
   const waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = []
   for (const path of paths) {

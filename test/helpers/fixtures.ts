@@ -16,7 +16,13 @@ export interface Account {
   role: string
 }
 
-export const api = async (url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+export const api = async (
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {}
+) => {
   const res = await fetch(`${url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
@@ -36,7 +42,13 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 export const register = async (url: string, extra: Record<string, unknown> = {}): Promise<Account> => {
   const username = uniq('user')
-  const data = { email: `${username}@example.com`, username, name: `Test ${username}`, password: 'correct horse 1', ...extra }
+  const data = {
+    email: `${username}@example.com`,
+    username,
+    name: `Test ${username}`,
+    password: 'correct horse 1',
+    ...extra
+  }
   const created = await api(url, 'POST', '/users', data)
   if (created.status !== 201) throw new Error(`register failed: ${JSON.stringify(created.body)}`)
   return login(url, data.email as string, data.password as string)
@@ -50,7 +62,10 @@ export const login = async (url: string, email: string, password: string): Promi
 }
 
 // A fresh org whose creator is its ADMIN; returns the admin's account with a token carrying the org.
-export const createOrg = async (url: string, name = uniq('Org ')): Promise<{ admin: Account; orgId: string }> => {
+export const createOrg = async (
+  url: string,
+  name = uniq('Org ')
+): Promise<{ admin: Account; orgId: string }> => {
   const admin = await register(url)
   const org = await api(url, 'POST', '/orgs', { name }, bearer(admin.accessToken))
   if (org.status !== 201) throw new Error(`org create failed: ${JSON.stringify(org.body)}`)

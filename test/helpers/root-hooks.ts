@@ -3,7 +3,8 @@ import knex from 'knex'
 import { migrateLatest } from '../../src/postgresql'
 import { startSharedServer, stopSharedServer } from './server'
 
-const testDatabaseUrl = () => process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chatboard_test'
+const testDatabaseUrl = () =>
+  process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chatboard_test'
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {

@@ -37,7 +37,9 @@ describe('realtime: org channels', () => {
     const lonerLive = await live(loner)
 
     await api(url, 'PATCH', `/users/${member.id}`, { bio: 'hello' }, bearer(member.accessToken))
-    const got = await adminLive.events.waitFor((r) => r.path === 'users' && r.event === 'patched' && r.data.id === member.id)
+    const got = await adminLive.events.waitFor(
+      (r) => r.path === 'users' && r.event === 'patched' && r.data.id === member.id
+    )
     assert.equal(got.data.bio, 'hello')
     assert.ok(!('password' in got.data))
     await api(url, 'PATCH', `/orgs/${admin.org_id}`, { name: 'Renamed' }, bearer(admin.accessToken))
@@ -60,8 +62,20 @@ describe('realtime: org channels', () => {
     const { admin } = await createOrg(url)
     const joiner = await register(url)
     const joinerLive = await live(joiner)
-    const invite = await api(url, 'POST', '/invites', { email: joiner.email, role: 'MEMBER' }, bearer(admin.accessToken))
-    const accepted = await api(url, 'POST', '/invite-acceptances', { token: invite.body.token }, bearer(joiner.accessToken))
+    const invite = await api(
+      url,
+      'POST',
+      '/invites',
+      { email: joiner.email, role: 'MEMBER' },
+      bearer(admin.accessToken)
+    )
+    const accepted = await api(
+      url,
+      'POST',
+      '/invite-acceptances',
+      { token: invite.body.token },
+      bearer(joiner.accessToken)
+    )
     assert.equal(accepted.status, 201)
     // Without reconnecting, the joiner now receives the org's events.
     await api(url, 'PATCH', `/orgs/${admin.org_id}`, { name: 'Welcome' }, bearer(admin.accessToken))
@@ -70,6 +84,9 @@ describe('realtime: org channels', () => {
     await api(url, 'DELETE', `/users/${joiner.id}`, undefined, bearer(admin.accessToken))
     await api(url, 'PATCH', `/orgs/${admin.org_id}`, { name: 'After removal' }, bearer(admin.accessToken))
     await marker(joiner, joinerLive.events)
-    assert.equal(joinerLive.events.seen.filter((r) => r.path === 'orgs' && r.data.name === 'After removal').length, 0)
+    assert.equal(
+      joinerLive.events.seen.filter((r) => r.path === 'orgs' && r.data.name === 'After removal').length,
+      0
+    )
   })
 })

@@ -37,7 +37,10 @@ export class MemberService {
     const base = memberView(this.db).where('rm.room_id', roomId)
     if (userId) base.where('rm.user_id', userId)
     const counted = await base.clone().clearSelect().count({ count: '*' })
-    const rows = await base.orderBy([{ column: 'rm.joined_at' }, { column: 'rm.id' }]).limit(limit).offset($skip)
+    const rows = await base
+      .orderBy([{ column: 'rm.joined_at' }, { column: 'rm.id' }])
+      .limit(limit)
+      .offset($skip)
     return { total: Number(counted[0]?.count ?? 0), limit, skip: $skip, data: rows.map(toMember) }
   }
 
@@ -60,17 +63,23 @@ export class MemberService {
     let roomId: string
     let userId: string
     if ('join_code' in data) {
-      const room = await this.db('rooms').where({ join_code: data.join_code, org_id: me.org_id, kind: 'group' }).first()
+      const room = await this.db('rooms')
+        .where({ join_code: data.join_code, org_id: me.org_id, kind: 'group' })
+        .first()
       if (!room) throw new NotFound('No room has that join code', { code: 'join_code_invalid' })
       if (room.archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
       roomId = room.id
       userId = me.id
     } else {
       const mine = await requireMembership(this.db, params, data.room_id)
-      if (mine.room_kind === 'dm') throw new Forbidden('Direct messages have exactly two members', { code: 'dm_immutable' })
-      if (!isRoomManager(mine)) throw new Forbidden('Only room owners and admins can add members', { code: 'room_role_required' })
+      if (mine.room_kind === 'dm')
+        throw new Forbidden('Direct messages have exactly two members', { code: 'dm_immutable' })
+      if (!isRoomManager(mine))
+        throw new Forbidden('Only room owners and admins can add members', { code: 'room_role_required' })
       if (mine.room_archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
-      const user = await this.db('users').where({ id: data.user_id, org_id: me.org_id, status: 'active' }).first()
+      const user = await this.db('users')
+        .where({ id: data.user_id, org_id: me.org_id, status: 'active' })
+        .first()
       if (!user) throw new NotFound('User not found', { code: 'not_found' })
       roomId = data.room_id
       userId = data.user_id
@@ -83,7 +92,8 @@ export class MemberService {
          on conflict (room_id, user_id) do nothing returning id`,
         [roomId, userId, me.org_id, roomId]
       )
-      if (inserted.rows.length === 0) throw new Conflict('Already a member of this room', { code: 'already_member' })
+      if (inserted.rows.length === 0)
+        throw new Conflict('Already a member of this room', { code: 'already_member' })
       await trx('rooms').where({ id: roomId }).increment('member_count', 1)
       return inserted.rows[0].id as string
     })
@@ -117,7 +127,10 @@ export class MemberService {
         await this.guardLastOwner(trx, target.room_id, false)
       }
       // returning() rather than the affected-row count: PGlite's knex driver returns no count.
-      const updated = await trx('room_members').where({ id }).update({ ...data, updated_at: trx.fn.now() }).returning('id')
+      const updated = await trx('room_members')
+        .where({ id })
+        .update({ ...data, updated_at: trx.fn.now() })
+        .returning('id')
       // Removed meanwhile (a concurrent kick or leave): a 404, not a crash on the missing row.
       if (updated.length === 0) throw notFound()
     })
@@ -129,10 +142,12 @@ export class MemberService {
   async remove(id: NullableId, params: MemberParams): Promise<Member> {
     if (id === null) throw new MethodNotAllowed('Remove one member at a time')
     const { target, mine } = await this.visible(id, params)
-    if (mine.room_kind === 'dm') throw new Forbidden('You cannot leave or kick from a direct message', { code: 'dm_immutable' })
+    if (mine.room_kind === 'dm')
+      throw new Forbidden('You cannot leave or kick from a direct message', { code: 'dm_immutable' })
     const leaving = target.user_id === mine.user_id
     if (!leaving) {
-      if (!isRoomManager(mine)) throw new Forbidden('Only room owners and admins can remove members', { code: 'room_role_required' })
+      if (!isRoomManager(mine))
+        throw new Forbidden('Only room owners and admins can remove members', { code: 'room_role_required' })
       if (target.role === 'owner' && mine.role !== 'owner') {
         throw new Forbidden('Only an owner can remove an owner', { code: 'owner_required' })
       }

@@ -4,7 +4,11 @@ import type { Static } from '@feathersjs/typebox'
 import { dataValidator, queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
-export const roomRoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')])
+export const roomRoleSchema = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('member')
+])
 
 export const memberSchema = Type.Object(
   {

@@ -27,7 +27,9 @@ export const member = (app: Application) => {
     created: (m) => [roomChannel(m.room_id), userChannel(m.user_id)],
     // A mute is the member's own business; role changes concern the room.
     patched: (m, context) =>
-      (context.data as any)?.role !== undefined ? [roomChannel(m.room_id), userChannel(m.user_id)] : [userChannel(m.user_id)],
+      (context.data as any)?.role !== undefined
+        ? [roomChannel(m.room_id), userChannel(m.user_id)]
+        : [userChannel(m.user_id)],
     removed: (m) => [roomChannel(m.room_id), userChannel(m.user_id)]
   })
 }

@@ -40,14 +40,24 @@ export const requireMembership = async (db: Knex, params: Params, roomId: unknow
   if (!isUuid(roomId)) throw roomNotFound()
   const row = await db('room_members as rm')
     .join('rooms as r', 'r.id', 'rm.room_id')
-    .select('rm.*', db.ref('r.kind').as('room_kind'), db.ref('r.archived_at').as('room_archived_at'), db.ref('r.last_seq').as('room_last_seq'))
+    .select(
+      'rm.*',
+      db.ref('r.kind').as('room_kind'),
+      db.ref('r.archived_at').as('room_archived_at'),
+      db.ref('r.last_seq').as('room_last_seq')
+    )
     .where({ 'rm.room_id': roomId, 'rm.user_id': user.id, 'r.org_id': user.org_id })
     .first()
   if (!row) throw roomNotFound()
-  return row as Membership & { room_kind: 'group' | 'dm'; room_archived_at: Date | null; room_last_seq: string }
+  return row as Membership & {
+    room_kind: 'group' | 'dm'
+    room_archived_at: Date | null
+    room_last_seq: string
+  }
 }
 
-export const isRoomManager = (membership: { role: RoomRole }) => membership.role === 'owner' || membership.role === 'admin'
+export const isRoomManager = (membership: { role: RoomRole }) =>
+  membership.role === 'owner' || membership.role === 'admin'
 
 export const roomIdsOf = async (db: Knex, userId: string): Promise<string[]> =>
   (await db('room_members').select('room_id').where({ user_id: userId })).map((row) => row.room_id)

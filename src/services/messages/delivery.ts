@@ -27,7 +27,12 @@ export const deliveryFor = async (db: Knex, roomId: string, senderId: string, se
     const delivered = Number(row.delivered)
     const read = Number(row.read)
     // "read" once every recipient has read it; "delivered" once every recipient's client has it.
-    const status = recipients > 0 && read === recipients ? 'read' : recipients > 0 && delivered === recipients ? 'delivered' : 'persisted'
+    const status =
+      recipients > 0 && read === recipients
+        ? 'read'
+        : recipients > 0 && delivered === recipients
+          ? 'delivered'
+          : 'persisted'
     bySeq.set(Number(row.seq), { status, recipients, delivered, read })
   }
   return bySeq

@@ -11,7 +11,12 @@ export const parseMentionNames = (body: string): string[] => {
 }
 
 // Someone who blocked the sender (or whom the sender blocked) is never mentioned by them.
-export const resolveMentions = async (db: Knex, roomId: string, body: string, senderId: string): Promise<string[]> => {
+export const resolveMentions = async (
+  db: Knex,
+  roomId: string,
+  body: string,
+  senderId: string
+): Promise<string[]> => {
   const names = parseMentionNames(body)
   if (names.length === 0) return []
   const rows = await db('users as u')
@@ -19,5 +24,9 @@ export const resolveMentions = async (db: Knex, roomId: string, body: string, se
     .where('rm.room_id', roomId)
     .whereRaw('lower(u.username) = any(?::text[])', [names])
     .select('u.id')
-  return withoutBlocked(db, senderId, rows.map((row) => row.id as string))
+  return withoutBlocked(
+    db,
+    senderId,
+    rows.map((row) => row.id as string)
+  )
 }

@@ -33,7 +33,12 @@ export class MessageService {
   private async withDelivery(messages: Message[], userId: string) {
     const own = messages.filter((m) => m.sender_id === userId)
     if (own.length === 0) return messages
-    const delivery = await deliveryFor(this.db, own[0].room_id, userId, own.map((m) => m.seq))
+    const delivery = await deliveryFor(
+      this.db,
+      own[0].room_id,
+      userId,
+      own.map((m) => m.seq)
+    )
     for (const message of own) message.delivery = delivery.get(message.seq)
     return messages
   }
@@ -118,14 +123,20 @@ export class MessageService {
       // Archived, or removed from the room, while this send waited for the room's lock: refused all the same.
       if (error?.code === 'CB001') {
         // A retry answers with what was stored, even if the room was archived since the first attempt.
-        const earlier = data.client_msg_id ? await this.original(user.id, data.client_msg_id, data.room_id) : null
+        const earlier = data.client_msg_id
+          ? await this.original(user.id, data.client_msg_id, data.room_id)
+          : null
         if (earlier) return earlier
         throw new Forbidden('This room is archived', { code: 'room_archived' })
       }
       if (error?.code === 'CB002') throw roomNotFound()
       if (error?.code === 'CB003') throw blockedError()
       // A racing retry with the same client_msg_id committed first: answer with that message.
-      if (error?.code === '23505' && error?.constraint === 'messages_sender_client_msg_unique' && data.client_msg_id) {
+      if (
+        error?.code === '23505' &&
+        error?.constraint === 'messages_sender_client_msg_unique' &&
+        data.client_msg_id
+      ) {
         const earlier = await this.original(user.id, data.client_msg_id, data.room_id)
         if (earlier) return earlier
       }
@@ -137,7 +148,8 @@ export class MessageService {
     if (id === null) throw new MethodNotAllowed('Patch one message at a time')
     const user = requireUser(params)
     const { message, membership } = await this.visible(id, params)
-    if (message.sender_id !== user.id) throw new Forbidden('Only the sender can change a message', { code: 'not_sender' })
+    if (message.sender_id !== user.id)
+      throw new Forbidden('Only the sender can change a message', { code: 'not_sender' })
     // An archived room is read-only: no new text, no edits, no unsends.
     if (membership.room_archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
     if (message.deleted_at) throw new Conflict('This message was deleted', { code: 'message_deleted' })
@@ -145,7 +157,9 @@ export class MessageService {
       if (message.unsent_at) return message
       const windowMs = this.app.get('limits').unsendWindowSeconds * 1000
       if (Date.now() - new Date(message.created_at).getTime() > windowMs) {
-        throw new Forbidden('Messages can only be unsent within an hour of sending', { code: 'unsend_window_passed' })
+        throw new Forbidden('Messages can only be unsent within an hour of sending', {
+          code: 'unsend_window_passed'
+        })
       }
       return this.db.transaction(async (trx) => {
         // Unsending takes the text back entirely, earlier versions included.

@@ -17,7 +17,13 @@ export * from './messages.schema'
 const idempotencyKey = async (context: HookContext) => {
   const key = context.params.headers?.['idempotency-key']
   const data = context.data as Record<string, unknown>
-  if (typeof key === 'string' && key && data && typeof data === 'object' && data.client_msg_id === undefined) {
+  if (
+    typeof key === 'string' &&
+    key &&
+    data &&
+    typeof data === 'object' &&
+    data.client_msg_id === undefined
+  ) {
     context.data = { ...data, client_msg_id: key }
   }
 }
@@ -42,7 +48,11 @@ export const message = (app: Application) => {
     before: {
       all: [requireOrg],
       find: [schemaHooks.validateQuery(messageQueryValidator)],
-      create: [idempotencyKey, normalizeText({ body: 'multiline' }), schemaHooks.validateData(messageDataValidator)],
+      create: [
+        idempotencyKey,
+        normalizeText({ body: 'multiline' }),
+        schemaHooks.validateData(messageDataValidator)
+      ],
       patch: [normalizeText({ body: 'multiline' }), schemaHooks.validateData(messagePatchValidator)]
     },
     after: {

@@ -23,24 +23,42 @@ const slugify = (name: string) =>
     .slice(0, 40)
     .replace(/-+$/g, '') || 'org'
 
-export class OrgService<ServiceParams extends Params = OrgParams> extends KnexService<Org, OrgData, OrgParams, OrgPatch> {
+export class OrgService<ServiceParams extends Params = OrgParams> extends KnexService<
+  Org,
+  OrgData,
+  OrgParams,
+  OrgPatch
+> {
   app!: Application
 
   override async create(data: any, params?: OrgParams): Promise<any> {
     if (Array.isArray(data)) throw new MethodNotAllowed('Create one organization at a time')
     const user = params?.user
-    if (!user) throw new Forbidden('Only a signed-in user can create an organization', { code: 'user_required' })
+    if (!user)
+      throw new Forbidden('Only a signed-in user can create an organization', { code: 'user_required' })
     const org = await this.Model.transaction(async (trx) => {
       // Lock the creator's row so two simultaneous creates by one user cannot both succeed.
       const me = await trx('users').select('org_id').where({ id: user.id }).forUpdate().first()
-      if (me?.org_id) throw new Conflict('You are already a member of an organization', { code: 'already_in_org' })
+      if (me?.org_id)
+        throw new Conflict('You are already a member of an organization', { code: 'already_in_org' })
       let slug: string = data.slug ?? slugify(data.name)
-      if (!data.slug && (await trx('orgs').where({ slug }).first())) slug = `${slug}-${randomToken(4).toLowerCase().replace(/[^a-z0-9]/g, '')}`
+      if (!data.slug && (await trx('orgs').where({ slug }).first()))
+        slug = `${slug}-${randomToken(4)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '')}`
       const exists = await trx('orgs').where({ slug }).first()
       if (exists) throw new Conflict('That slug is taken', { code: 'slug_taken' })
       const [row] = await trx('orgs').insert({ name: data.name, slug }).returning('*')
-      await trx('users').where({ id: user.id }).update({ org_id: row.id, role: 'ADMIN', updated_at: trx.fn.now() })
-      await recordAudit(trx, { org_id: row.id, actor_id: user.id, action: 'org.created', target: row.id, ip: params?.ip })
+      await trx('users')
+        .where({ id: user.id })
+        .update({ org_id: row.id, role: 'ADMIN', updated_at: trx.fn.now() })
+      await recordAudit(trx, {
+        org_id: row.id,
+        actor_id: user.id,
+        action: 'org.created',
+        target: row.id,
+        ip: params?.ip
+      })
       return row
     })
     joinOrg(this.app, user.id, org.id)

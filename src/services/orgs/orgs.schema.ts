@@ -46,8 +46,11 @@ export const orgPatchResolver = resolve<any, HookContext>({
 })
 
 export const orgQueryProperties = Type.Pick(orgSchema, ['id', 'name', 'slug', 'created_at'])
-export const orgQuerySchema = Type.Intersect([querySyntax(orgQueryProperties), Type.Object({}, { additionalProperties: false })], {
-  additionalProperties: false
-})
+export const orgQuerySchema = Type.Intersect(
+  [querySyntax(orgQueryProperties), Type.Object({}, { additionalProperties: false })],
+  {
+    additionalProperties: false
+  }
+)
 export type OrgQuery = Static<typeof orgQuerySchema>
 export const orgQueryValidator = getValidator(orgQuerySchema, queryValidator)

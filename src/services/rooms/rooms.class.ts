@@ -41,7 +41,10 @@ export class RoomService {
     if (kind) base.where('r.kind', kind)
     if (since) {
       base.where((q) =>
-        q.where('r.updated_at', '>', since).orWhere('r.last_message_at', '>', since).orWhere('rm.joined_at', '>', since)
+        q
+          .where('r.updated_at', '>', since)
+          .orWhere('r.last_message_at', '>', since)
+          .orWhere('rm.joined_at', '>', since)
       )
     }
     const counted = await base.clone().clearSelect().clearOrder().count({ count: '*' })
@@ -64,7 +67,9 @@ export class RoomService {
     const user = requireUser(params)
     const orgId = user.org_id!
     const { roomId, memberIds, existing } =
-      data.kind === 'dm' ? await this.openDm(orgId, user.id, data.user_id) : await this.createGroup(orgId, user.id, data)
+      data.kind === 'dm'
+        ? await this.openDm(orgId, user.id, data.user_id)
+        : await this.createGroup(orgId, user.id, data)
     if (!existing) for (const memberId of memberIds) joinChannels(this.app, memberId, [roomChannel(roomId)])
     const room = await this.get(roomId, params)
     if (existing) Object.defineProperty(room, EXISTING, { value: true })
@@ -81,7 +86,9 @@ export class RoomService {
     return this.db.transaction(async (trx) => {
       const found = await this.activeOrgUsers(trx, orgId, others)
       if (found.length !== others.length) {
-        throw new BadRequest('Some member_ids are not active users of your organization', { code: 'invalid_member' })
+        throw new BadRequest('Some member_ids are not active users of your organization', {
+          code: 'invalid_member'
+        })
       }
       const [room] = await trx('rooms')
         .insert({
@@ -100,7 +107,8 @@ export class RoomService {
         org_id: orgId,
         role: userId === ownerId ? 'owner' : 'member'
       }))
-      for (let i = 0; i < members.length; i += 500) await trx('room_members').insert(members.slice(i, i + 500))
+      for (let i = 0; i < members.length; i += 500)
+        await trx('room_members').insert(members.slice(i, i + 500))
       return { roomId: room.id as string, memberIds: [ownerId, ...others], existing: false }
     })
   }
@@ -135,9 +143,11 @@ export class RoomService {
   async patch(id: Id | null, data: RoomPatch, params: RoomParams): Promise<Room> {
     if (id === null) throw new MethodNotAllowed('Patch one room at a time')
     const membership = await requireMembership(this.db, params, id)
-    if (membership.room_kind === 'dm') throw new Forbidden('Direct messages cannot be renamed or archived', { code: 'dm_immutable' })
+    if (membership.room_kind === 'dm')
+      throw new Forbidden('Direct messages cannot be renamed or archived', { code: 'dm_immutable' })
     // Only the room's owners and admins shape the room; org roles do not reach into rooms they are not in.
-    if (!isRoomManager(membership)) throw new Forbidden('Only room owners and admins can do this', { code: 'room_role_required' })
+    if (!isRoomManager(membership))
+      throw new Forbidden('Only room owners and admins can do this', { code: 'room_role_required' })
     const changes: Record<string, unknown> = { updated_at: this.db.fn.now() }
     if (data.name !== undefined) changes.name = data.name
     if (data.topic !== undefined) changes.topic = data.topic

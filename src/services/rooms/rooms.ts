@@ -38,7 +38,10 @@ export const room = (app: Application) => {
     roomPath,
     {
       created: async (room) => {
-        const members = await app.get('postgresqlClient')('room_members').select('user_id').where({ room_id: room.id })
+        const members = await app
+          .get('postgresqlClient')('room_members')
+          .select('user_id')
+          .where({ room_id: room.id })
         return members.map((m: { user_id: string }) => userChannel(m.user_id))
       },
       patched: (room) => [roomChannel(room.id)]

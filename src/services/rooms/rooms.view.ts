@@ -17,7 +17,9 @@ export const roomViewQuery = (db: Knex, userId: string, orgId: string) =>
       'rm.role as my_role',
       'rm.muted',
       'rm.last_read_seq',
-      db.raw(`${unreadSqlWithLastSeq('r.id', 'rm.last_read_seq', 'rm.user_id', 'r.last_seq')} as unread_count`),
+      db.raw(
+        `${unreadSqlWithLastSeq('r.id', 'rm.last_read_seq', 'rm.user_id', 'r.last_seq')} as unread_count`
+      ),
       'lm.id as lm_id',
       'lm.seq as lm_seq',
       'lm.sender_id as lm_sender_id',
@@ -29,7 +31,7 @@ export const roomViewQuery = (db: Knex, userId: string, orgId: string) =>
     )
 
 export const toRoom = (row: any, userId: string): Room => {
-  const peer = row.dm_key ? row.dm_key.split(':').find((id: string) => id !== userId) ?? null : null
+  const peer = row.dm_key ? (row.dm_key.split(':').find((id: string) => id !== userId) ?? null) : null
   const manager = row.my_role === 'owner' || row.my_role === 'admin'
   return {
     id: row.id,

@@ -42,9 +42,15 @@ export const authorizeUserChange = async (context: HookContext) => {
   }
   if (data.password !== undefined) {
     if (typeof data.current_password !== 'string') {
-      throw new BadRequest('current_password is required to change the password', { code: 'current_password_required' })
+      throw new BadRequest('current_password is required to change the password', {
+        code: 'current_password_required'
+      })
     }
-    const row = await context.app.get('postgresqlClient')('users').select('password').where({ id: me.id }).first()
+    const row = await context.app
+      .get('postgresqlClient')('users')
+      .select('password')
+      .where({ id: me.id })
+      .first()
     if (!row?.password || !(await bcrypt.compare(data.current_password, row.password))) {
       throw new Forbidden('The current password is wrong', { code: 'invalid_current_password' })
     }

@@ -25,7 +25,9 @@ const guardLastAdmin = async (trx: Knex.Transaction, target: User) => {
     .where({ org_id: target.org_id, role: 'ADMIN', status: 'active' })
     .forUpdate()
   if (admins.length <= 1) {
-    throw new Conflict('The last ADMIN of an organization cannot be demoted or removed', { code: 'last_admin' })
+    throw new Conflict('The last ADMIN of an organization cannot be demoted or removed', {
+      code: 'last_admin'
+    })
   }
 }
 
@@ -87,8 +89,12 @@ export class UserService<ServiceParams extends Params = UserParams> extends Knex
       const current = (await this._get(id as Id, { ...params, transaction: { trx } } as any)) as User
       await guardLastAdmin(trx, current)
       // Leaving the org means leaving its rooms too; their messages stay.
-      const rooms = await trx('room_members').where({ user_id: current.id, org_id: current.org_id }).del().returning('room_id')
-      for (const { room_id: roomId } of rooms) await trx('rooms').where({ id: roomId }).decrement('member_count', 1)
+      const rooms = await trx('room_members')
+        .where({ user_id: current.id, org_id: current.org_id })
+        .del()
+        .returning('room_id')
+      for (const { room_id: roomId } of rooms)
+        await trx('rooms').where({ id: roomId }).decrement('member_count', 1)
       const [updated] = await trx('users')
         .where({ id })
         .update({ org_id: null, role: 'MEMBER', updated_at: trx.fn.now() })

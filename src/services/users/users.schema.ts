@@ -11,7 +11,11 @@ const Timestamp = Type.Any({ description: 'ISO 8601 date-time (UTC)' })
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const roleSchema = Type.Union([Type.Literal('ADMIN'), Type.Literal('MANAGER'), Type.Literal('MEMBER')])
-export const statusSchema = Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('banned')])
+export const statusSchema = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('suspended'),
+  Type.Literal('banned')
+])
 
 export const userSchema = Type.Object(
   {
@@ -68,7 +72,9 @@ export const userDataResolver = resolve<any, HookContext>({
 export const userPatchSchema = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-    avatar_url: Type.Optional(Nullable(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 }))),
+    avatar_url: Type.Optional(
+      Nullable(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 }))
+    ),
     bio: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
     current_password: Type.Optional(Type.String({ maxLength: 128 })),
@@ -85,7 +91,16 @@ export const userPatchResolver = resolve<any, HookContext>({
   updated_at: async () => new Date()
 })
 
-export const userQueryProperties = Type.Pick(userSchema, ['id', 'username', 'name', 'email', 'role', 'status', 'created_at', 'org_id'])
+export const userQueryProperties = Type.Pick(userSchema, [
+  'id',
+  'username',
+  'name',
+  'email',
+  'role',
+  'status',
+  'created_at',
+  'org_id'
+])
 export const userQuerySchema = Type.Intersect(
   [querySyntax(userQueryProperties), Type.Object({}, { additionalProperties: false })],
   { additionalProperties: false }

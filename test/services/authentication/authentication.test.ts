@@ -22,7 +22,9 @@ forEachTransport('authentication', (transport) => {
 
   it('logs in with email and password: a 15-minute access token and a refresh token', async () => {
     const me = await register(url)
-    const result = await (await anonymous()).authenticate({ strategy: 'local', email: me.email.toUpperCase(), password: me.password })
+    const result = await (
+      await anonymous()
+    ).authenticate({ strategy: 'local', email: me.email.toUpperCase(), password: me.password })
     const payload = jwt.decode(result.accessToken) as any
     assert.equal(payload.exp - payload.iat, 15 * 60)
     assert.equal(payload.sub, me.id)
@@ -50,14 +52,27 @@ forEachTransport('authentication', (transport) => {
     const second = await auth.create({ strategy: 'refresh', refreshToken: first.refreshToken })
     assert.equal((jwt.decode(second.accessToken) as any).sid, (jwt.decode(me.accessToken) as any).sid)
     // Re-using the first rotated token is treated as theft: it fails and so does everything in its family.
-    await assert.rejects(auth.create({ strategy: 'refresh', refreshToken: first.refreshToken }), (e: any) => e.data.code === 'refresh_token_reused')
-    await assert.rejects(auth.create({ strategy: 'refresh', refreshToken: second.refreshToken }), (e: any) => e.data.code === 'session_revoked')
+    await assert.rejects(
+      auth.create({ strategy: 'refresh', refreshToken: first.refreshToken }),
+      (e: any) => e.data.code === 'refresh_token_reused'
+    )
+    await assert.rejects(
+      auth.create({ strategy: 'refresh', refreshToken: second.refreshToken }),
+      (e: any) => e.data.code === 'session_revoked'
+    )
     const call = await api(url, 'GET', `/users/${me.id}`, undefined, bearer(second.accessToken))
     assert.equal(call.status, 401)
     assert.equal(call.body.data.code, 'session_revoked')
     // Another login of the same user is a separate session and still works.
-    const other = await api(url, 'POST', '/authentication', { strategy: 'local', email: me.email, password: me.password })
-    assert.equal((await api(url, 'GET', `/users/${me.id}`, undefined, bearer(other.body.accessToken))).status, 200)
+    const other = await api(url, 'POST', '/authentication', {
+      strategy: 'local',
+      email: me.email,
+      password: me.password
+    })
+    assert.equal(
+      (await api(url, 'GET', `/users/${me.id}`, undefined, bearer(other.body.accessToken))).status,
+      200
+    )
   })
 
   it('lets exactly one of two simultaneous refreshes with one token win', async () => {
@@ -73,7 +88,10 @@ forEachTransport('authentication', (transport) => {
   it('refuses malformed and unknown refresh tokens', async () => {
     const auth = (await anonymous()).service('authentication')
     for (const refreshToken of [undefined, 42, 'short', 'x'.repeat(43)]) {
-      await assert.rejects(auth.create({ strategy: 'refresh', refreshToken } as any), (e: any) => e.name === 'NotAuthenticated')
+      await assert.rejects(
+        auth.create({ strategy: 'refresh', refreshToken } as any),
+        (e: any) => e.name === 'NotAuthenticated'
+      )
     }
   })
 
@@ -82,7 +100,10 @@ forEachTransport('authentication', (transport) => {
     const tc = await clientFor(url, transport, me)
     open.push(tc)
     await tc.client.logout()
-    const refreshed = await api(url, 'POST', '/authentication', { strategy: 'refresh', refreshToken: me.refreshToken })
+    const refreshed = await api(url, 'POST', '/authentication', {
+      strategy: 'refresh',
+      refreshToken: me.refreshToken
+    })
     assert.equal(refreshed.status, 401)
     assert.equal(refreshed.body.data.code, 'session_revoked')
     const call = await api(url, 'GET', `/users/${me.id}`, undefined, bearer(me.accessToken))
@@ -92,13 +113,23 @@ forEachTransport('authentication', (transport) => {
   it('refuses an expired access token with token_expired', async () => {
     const me = await register(url)
     const sid = (jwt.decode(me.accessToken) as any).sid
-    const expired = jwt.sign({ sid, sub: me.id, aud: 'chatboard', exp: Math.floor(Date.now() / 1000) - 10 }, 'chatboard-test-secret', {
-      header: { typ: 'access', alg: 'HS256' }
-    })
+    const expired = jwt.sign(
+      { sid, sub: me.id, aud: 'chatboard', exp: Math.floor(Date.now() / 1000) - 10 },
+      'chatboard-test-secret',
+      {
+        header: { typ: 'access', alg: 'HS256' }
+      }
+    )
     const call = await api(url, 'GET', `/users/${me.id}`, undefined, bearer(expired))
     assert.equal(call.status, 401)
     assert.equal(call.body.data.code, 'token_expired')
-    const forged = await api(url, 'GET', `/users/${me.id}`, undefined, bearer(jwt.sign({ sid, sub: me.id, aud: 'chatboard' }, 'not-the-secret')))
+    const forged = await api(
+      url,
+      'GET',
+      `/users/${me.id}`,
+      undefined,
+      bearer(jwt.sign({ sid, sub: me.id, aud: 'chatboard' }, 'not-the-secret'))
+    )
     assert.equal(forged.body.data.code, 'invalid_token')
   })
 
@@ -112,23 +143,37 @@ forEachTransport('authentication', (transport) => {
       const dropped = new Promise((resolve) => live.socket!.once('disconnect', resolve))
       await adminUsers.patch(member.id, { status })
       await dropped
-      const login = await api(url, 'POST', '/authentication', { strategy: 'local', email: member.email, password: member.password })
+      const login = await api(url, 'POST', '/authentication', {
+        strategy: 'local',
+        email: member.email,
+        password: member.password
+      })
       assert.equal(login.status, 403)
       assert.equal(login.body.data.code, `account_${status}`)
-      const refresh = await api(url, 'POST', '/authentication', { strategy: 'refresh', refreshToken: member.refreshToken })
+      const refresh = await api(url, 'POST', '/authentication', {
+        strategy: 'refresh',
+        refreshToken: member.refreshToken
+      })
       assert.equal(refresh.status, 401)
       const call = await api(url, 'GET', `/users/${member.id}`, undefined, bearer(member.accessToken))
       assert.equal(call.status, 401)
       // Restored, they can log in again.
       await adminUsers.patch(member.id, { status: 'active' })
-      const back = await api(url, 'POST', '/authentication', { strategy: 'local', email: member.email, password: member.password })
+      const back = await api(url, 'POST', '/authentication', {
+        strategy: 'local',
+        email: member.email,
+        password: member.password
+      })
       assert.equal(back.status, 201)
     }
   })
 
   it('refuses calls without credentials with 401', async () => {
     const client = await anonymous()
-    await assert.rejects(client.service('users').find({}), (e: any) => e.name === 'NotAuthenticated' && e.data.code === 'not_authenticated')
+    await assert.rejects(
+      client.service('users').find({}),
+      (e: any) => e.name === 'NotAuthenticated' && e.data.code === 'not_authenticated'
+    )
     await assert.rejects(client.service('orgs').create({ name: 'x' }), { name: 'NotAuthenticated' })
   })
 })

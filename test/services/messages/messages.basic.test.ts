@@ -31,21 +31,32 @@ forEachTransport('messages basics', (transport) => {
     const bobLive = record(await client(bob, 'socketio'), ['messages'])
     const eveLive = record(await client(eve, 'socketio'), ['messages', 'rooms'])
 
-    const first = await a.service('messages').create({ room_id: room.id, body: ' hello\u0000 @' + bob.username + ' ', client_msg_id: 'c-1' })
+    const first = await a
+      .service('messages')
+      .create({ room_id: room.id, body: ' hello\u0000 @' + bob.username + ' ', client_msg_id: 'c-1' })
     assert.equal(first.seq, 1)
     assert.equal(first.body, 'hello @' + bob.username)
     assert.deepEqual(first.mentions, [bob.id])
-    const again = await a.service('messages').create({ room_id: room.id, body: 'hello', client_msg_id: 'c-1' })
+    const again = await a
+      .service('messages')
+      .create({ room_id: room.id, body: 'hello', client_msg_id: 'c-1' })
     assert.equal(again.id, first.id)
     const second = await a.service('messages').create({ room_id: room.id, body: 'second' })
     assert.equal(second.seq, 2)
 
     const got = await bobLive.waitFor((r) => r.event === 'created' && r.data.id === second.id)
-    assert.equal(bobLive.seen.filter((r) => r.data.id === first.id).length, 1, 'duplicate send announced twice')
+    assert.equal(
+      bobLive.seen.filter((r) => r.data.id === first.id).length,
+      1,
+      'duplicate send announced twice'
+    )
     assert.equal(got.data.delivery, undefined)
 
     const page = await a.service('messages').find({ query: { room_id: room.id } })
-    assert.deepEqual(page.data.map((m: any) => m.seq), [2, 1])
+    assert.deepEqual(
+      page.data.map((m: any) => m.seq),
+      [2, 1]
+    )
     assert.equal(page.has_more, false)
     assert.equal(page.data[0].delivery?.status, 'persisted')
 
@@ -58,7 +69,9 @@ forEachTransport('messages basics', (transport) => {
 
     const e = await client(eve)
     await assert.rejects(e.service('messages').find({ query: { room_id: room.id } }), { name: 'NotFound' })
-    await assert.rejects(e.service('messages').create({ room_id: room.id, body: 'sneak' }), { name: 'NotFound' })
+    await assert.rejects(e.service('messages').create({ room_id: room.id, body: 'sneak' }), {
+      name: 'NotFound'
+    })
     await assert.rejects(e.service('messages').get(first.id), { name: 'NotFound' })
     // Eve's own DM with Bob reaches her; nothing from the room did before it.
     const dm = await e.service('rooms').create({ kind: 'dm', user_id: bob.id })

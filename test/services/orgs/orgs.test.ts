@@ -29,12 +29,18 @@ forEachTransport('orgs', (transport) => {
     const self = await c.service('users').get(me.id)
     assert.equal(self.org_id, org.id)
     assert.equal(self.role, 'ADMIN')
-    assert.deepEqual((await c.service('orgs').find({})).data.map((o: any) => o.id), [org.id])
+    assert.deepEqual(
+      (await c.service('orgs').find({})).data.map((o: any) => o.id),
+      [org.id]
+    )
   })
 
   it('refuses a second org for a member (409) and a taken slug (409)', async () => {
     const { admin } = await createOrg(url)
-    await assert.rejects((await client(admin)).service('orgs').create({ name: 'Another' }), (e: any) => e.name === 'Conflict' && e.data.code === 'already_in_org')
+    await assert.rejects(
+      (await client(admin)).service('orgs').create({ name: 'Another' }),
+      (e: any) => e.name === 'Conflict' && e.data.code === 'already_in_org'
+    )
     const slug = uniq('slug').toLowerCase()
     await (await client(await register(url))).service('orgs').create({ name: 'X', slug })
     await assert.rejects(
@@ -46,7 +52,10 @@ forEachTransport('orgs', (transport) => {
   it('creates exactly one org when one user sends two creates at once', async () => {
     const me = await register(url)
     const orgs = (await client(me)).service('orgs')
-    const results = await Promise.allSettled([orgs.create({ name: 'Race A' }), orgs.create({ name: 'Race B' })])
+    const results = await Promise.allSettled([
+      orgs.create({ name: 'Race A' }),
+      orgs.create({ name: 'Race B' })
+    ])
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
   })
 
@@ -57,7 +66,10 @@ forEachTransport('orgs', (transport) => {
     for (const who of [manager, member]) {
       const orgs = (await client(who)).service('orgs')
       assert.equal((await orgs.get(orgId)).id, orgId)
-      await assert.rejects(orgs.patch(orgId, { name: 'Nope' }), (e: any) => e.name === 'Forbidden' && e.data.code === 'role_required')
+      await assert.rejects(
+        orgs.patch(orgId, { name: 'Nope' }),
+        (e: any) => e.name === 'Forbidden' && e.data.code === 'role_required'
+      )
     }
     const orgs = (await client(admin)).service('orgs')
     const renamed = await orgs.patch(orgId, { name: 'Renamed', retention_days: 30 })
@@ -66,11 +78,17 @@ forEachTransport('orgs', (transport) => {
     await assert.rejects(orgs.patch(orgId, { slug: 'changed' } as any), { name: 'BadRequest' })
     await assert.rejects(orgs.patch(orgId, { retention_days: 0 }), { name: 'BadRequest' })
     await assert.rejects(orgs.patch(orgId, {}), { name: 'BadRequest' })
-    await assert.rejects(orgs.remove(orgId as any) as any, (e: any) => e.name === 'MethodNotAllowed' || e.name === 'NotFound')
+    await assert.rejects(
+      orgs.remove(orgId as any) as any,
+      (e: any) => e.name === 'MethodNotAllowed' || e.name === 'NotFound'
+    )
   })
 
   it('refuses a user without an org with 403 no_org', async () => {
     const c = await client(await register(url))
-    await assert.rejects(c.service('orgs').find({}), (e: any) => e.name === 'Forbidden' && e.data.code === 'no_org')
+    await assert.rejects(
+      c.service('orgs').find({}),
+      (e: any) => e.name === 'Forbidden' && e.data.code === 'no_org'
+    )
   })
 })

@@ -39,7 +39,11 @@ forEachTransport('rooms: archive', (transport) => {
       .create({ room_id: room.id, body: 'before the archive', client_msg_id: 'a-1' })
     assert.equal(retry.id, early.id)
     // Archived means read-only: the sender can neither edit nor unsend.
-    await rejectsWith(b.service('messages').patch(early.id, { body: 'rewritten' }), 'Forbidden', 'room_archived')
+    await rejectsWith(
+      b.service('messages').patch(early.id, { body: 'rewritten' }),
+      'Forbidden',
+      'room_archived'
+    )
     await rejectsWith(b.service('messages').patch(early.id, { unsent: true }), 'Forbidden', 'room_archived')
     const history = await b.service('messages').find({ query: { room_id: room.id } })
     assert.deepEqual(

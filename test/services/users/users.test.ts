@@ -44,30 +44,53 @@ forEachTransport('users', (transport) => {
     const username = uniq('dup')
     await users.create({ email: `${username}@example.com`, username, name: 'A', password: 'long enough pw' })
     await assert.rejects(
-      users.create({ email: `${username.toUpperCase()}@Example.com`, username: uniq('x'), name: 'B', password: 'long enough pw' }),
+      users.create({
+        email: `${username.toUpperCase()}@Example.com`,
+        username: uniq('x'),
+        name: 'B',
+        password: 'long enough pw'
+      }),
       (e: any) => e.name === 'Conflict' && e.data.code === 'email_taken'
     )
     await assert.rejects(
-      users.create({ email: `${uniq('y')}@example.com`, username: username.toUpperCase(), name: 'B', password: 'long enough pw' }),
+      users.create({
+        email: `${uniq('y')}@example.com`,
+        username: username.toUpperCase(),
+        name: 'B',
+        password: 'long enough pw'
+      }),
       (e: any) => e.name === 'Conflict' && e.data.code === 'username_taken'
     )
     await assert.rejects(
-      users.create({ email: `${uniq('z')}@example.com`, username: uniq('z'), name: 'B', password: 'long enough pw', role: 'ADMIN' } as any),
+      users.create({
+        email: `${uniq('z')}@example.com`,
+        username: uniq('z'),
+        name: 'B',
+        password: 'long enough pw',
+        role: 'ADMIN'
+      } as any),
       (e: any) => e.name === 'BadRequest' && e.data.code === 'validation_error'
     )
     await assert.rejects(
       users.create({ email: 'not-an-email', username: uniq('z'), name: 'B', password: 'long enough pw' }),
       { name: 'BadRequest' }
     )
-    await assert.rejects(users.create({ email: `${uniq('w')}@example.com`, username: uniq('w'), name: 'B', password: 'short' }), {
-      name: 'BadRequest'
-    })
+    await assert.rejects(
+      users.create({ email: `${uniq('w')}@example.com`, username: uniq('w'), name: 'B', password: 'short' }),
+      {
+        name: 'BadRequest'
+      }
+    )
   })
 
   it('edits my profile, keeps username immutable, and enforces length limits after normalization', async () => {
     const me = await register(url)
     const users = (await client(me)).service('users')
-    const patched = await users.patch(me.id, { name: ' New\tName ', bio: 'line one\n\n\n\nline two\u0000', avatar_url: 'https://example.com/a.png' })
+    const patched = await users.patch(me.id, {
+      name: ' New\tName ',
+      bio: 'line one\n\n\n\nline two\u0000',
+      avatar_url: 'https://example.com/a.png'
+    })
     assert.equal(patched.name, 'New Name')
     assert.equal(patched.bio, 'line one\n\nline two')
     await assert.rejects(users.patch(me.id, { username: 'other' } as any), { name: 'BadRequest' })
@@ -81,7 +104,10 @@ forEachTransport('users', (transport) => {
   it('changes the password only with the current one', async () => {
     const me = await register(url)
     const users = (await client(me)).service('users')
-    await assert.rejects(users.patch(me.id, { password: 'a brand new pw' }), (e: any) => e.data.code === 'current_password_required')
+    await assert.rejects(
+      users.patch(me.id, { password: 'a brand new pw' }),
+      (e: any) => e.data.code === 'current_password_required'
+    )
     await assert.rejects(
       users.patch(me.id, { password: 'a brand new pw', current_password: 'wrong one!' }),
       (e: any) => e.name === 'Forbidden' && e.data.code === 'invalid_current_password'
@@ -98,7 +124,10 @@ forEachTransport('users', (transport) => {
     const adminList = await (await client(admin)).service('users').find({ query: { $limit: 100 } })
     assert.deepEqual(adminList.data.map((u: any) => u.id).sort(), [admin.id, member.id].sort())
     const lonerList = await (await client(loner)).service('users').find({})
-    assert.deepEqual(lonerList.data.map((u: any) => u.id), [loner.id])
+    assert.deepEqual(
+      lonerList.data.map((u: any) => u.id),
+      [loner.id]
+    )
     await assert.rejects((await client(loner)).service('users').get(admin.id), { name: 'NotFound' })
   })
 
@@ -107,10 +136,22 @@ forEachTransport('users', (transport) => {
     const member = await addMember(url, admin)
     const adminUsers = (await client(admin)).service('users')
     const memberUsers = (await client(member)).service('users')
-    await assert.rejects(memberUsers.patch(member.id, { role: 'ADMIN' }), (e: any) => e.name === 'Forbidden' && e.data.code === 'role_required')
-    await assert.rejects(adminUsers.patch(member.id, { name: 'Hijack' }), (e: any) => e.data.code === 'not_owner')
-    await assert.rejects(adminUsers.patch(admin.id, { role: 'MEMBER' }), (e: any) => e.name === 'Conflict' && e.data.code === 'last_admin')
-    await assert.rejects(adminUsers.remove(admin.id), (e: any) => e.name === 'Conflict' && e.data.code === 'last_admin')
+    await assert.rejects(
+      memberUsers.patch(member.id, { role: 'ADMIN' }),
+      (e: any) => e.name === 'Forbidden' && e.data.code === 'role_required'
+    )
+    await assert.rejects(
+      adminUsers.patch(member.id, { name: 'Hijack' }),
+      (e: any) => e.data.code === 'not_owner'
+    )
+    await assert.rejects(
+      adminUsers.patch(admin.id, { role: 'MEMBER' }),
+      (e: any) => e.name === 'Conflict' && e.data.code === 'last_admin'
+    )
+    await assert.rejects(
+      adminUsers.remove(admin.id),
+      (e: any) => e.name === 'Conflict' && e.data.code === 'last_admin'
+    )
     assert.equal((await adminUsers.patch(member.id, { role: 'MANAGER' })).role, 'MANAGER')
     assert.equal((await adminUsers.patch(member.id, { role: 'ADMIN' })).role, 'ADMIN')
     // With a second ADMIN the first may step down.
@@ -126,7 +167,13 @@ forEachTransport('users', (transport) => {
     await assert.rejects((await client(leaver)).service('users').remove(removed.id), { name: 'NotFound' })
     const out = await (await client(admin)).service('users').remove(removed.id)
     assert.equal(out.org_id, null)
-    const audit = await api(url, 'GET', `/audit-logs?action=org.member_removed&target=${removed.id}`, undefined, bearer(admin.accessToken))
+    const audit = await api(
+      url,
+      'GET',
+      `/audit-logs?action=org.member_removed&target=${removed.id}`,
+      undefined,
+      bearer(admin.accessToken)
+    )
     assert.equal(audit.status, 200)
     assert.equal(audit.body.data.length, 1)
   })
