@@ -1,0 +1,82 @@
+// Output of a run: a human-readable block on stdout, then one `BENCH_JSON {...}` line (also appended to
+// --json-out FILE when given) so RESULTS.md can be filled from the JSON later.
+import fs from 'node:fs'
+import os from 'node:os'
+import type { LatencySummary } from './histogram'
+import type { MeterResult } from './procstat'
+import type { TrafficResult } from './traffic'
+
+export type Row = [string, string]
+
+const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '-' : String(value))
+
+export const latencyLine = (s: LatencySummary) =>
+  `p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}  p99 ${fmt(s.p99)}  max ${fmt(s.max)}  (n=${s.count})`
+
+export const errorsText = (errors: Record<string, number>) => {
+  const entries = Object.entries(errors)
+  return entries.length ? entries.map(([name, n]) => `${name}=${n}`).join(' ') : '0'
+}
+
+export const resourceRows = (r: MeterResult): Row[] => {
+  const rows: Row[] = r.servers.map((s, i) => [
+    `server ${i} (pid ${s.pid})`,
+    `cpu ${s.cpuPct}%  rss ${s.rssStartMb} -> ${s.rssEndMb} MB (max ${s.rssMaxMb})`
+  ])
+  if (r.postgres) rows.push(['postgres', `cpu ${r.postgres.cpuPct}% all postgres processes (bench db backends ${r.postgres.benchBackendsCpuPct}%)`])
+  else rows.push(['postgres', 'embedded PGlite: inside the server process'])
+  if (r.redisCpuPct !== null) rows.push(['redis', `cpu ${r.redisCpuPct}%`])
+  rows.push([
+    'bench (load generator)',
+    `cpu ${r.bench.cpuPct}% (workers ${r.bench.workersCpuPct}%, coordinator ${r.bench.coordinatorCpuPct}%)`
+  ])
+  rows.push([
+    'machine',
+    `busy ${r.machine.busyPct}%, of which other processes ${r.machine.otherPct}%; load average ${r.machine.loadavg1}` +
+      (r.machine.otherPct > 20 ? '  << NOT A QUIET MACHINE: figures are not representative' : '')
+  ])
+  rows.push(['measured window', `${r.seconds} s; cpu % of one core, ${os.cpus().length} cores = ${os.cpus().length * 100}%`])
+  return rows
+}
+
+export const trafficRows = (t: TrafficResult): Row[] => [
+  ['messages', `sent ${t.sent}  acked ${t.acked}  errors ${errorsText(t.errors)}  skipped ${t.skipped}  (${t.messagesPerS}/s acked)`],
+  [
+    'deliveries',
+    `expected ${t.deliveries.expected}  received ${t.deliveries.received}  lost ${t.deliveries.lost}  duplicates ${t.deliveries.duplicates}` +
+      `  unacked-received ${t.deliveries.unackedReceived}  (${t.deliveriesPerS}/s)`
+  ],
+  ['latency ms (send->receipt)', latencyLine(t.latencyMs)],
+  ['ack ms (send->ack)', latencyLine(t.ackMs)],
+  ['drain', `${t.drainMs} ms after the last send`],
+  ['unexpected disconnects', errorsText(t.disconnects)],
+  [
+    'generator event-loop delay',
+    `p99 ${t.generatorLoopDelayMs.p99} ms, max ${t.generatorLoopDelayMs.max} ms (worst worker; high = figures include generator lag)`
+  ]
+]
+
+export interface RunRecord {
+  bench: 'chatboard'
+  scenario: string
+  target: string
+  servers: number
+  workers: number
+  at: string
+  params: Record<string, unknown>
+  setup: Record<string, unknown>
+  results: Record<string, unknown>
+  resources: MeterResult | null
+  verdict: Record<string, boolean | string>
+}
+
+export const printRun = (title: string, rows: Row[], record: RunRecord, jsonOut: string) => {
+  const width = Math.max(...rows.map(([label]) => label.length))
+  const lines = [`== ${title}`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)]
+  const verdict = Object.entries(record.verdict)
+  if (verdict.length) lines.push(`  ${'targets'.padEnd(width)}  ${verdict.map(([k, v]) => `${k}: ${v === true ? 'met' : v === false ? 'NOT met' : v}`).join('; ')}`)
+  console.log(lines.join('\n'))
+  const json = JSON.stringify(record)
+  console.log(`BENCH_JSON ${json}`)
+  if (jsonOut) fs.appendFileSync(jsonOut, `${json}\n`)
+}
