@@ -52,9 +52,14 @@ export const configurationSchema = Type.Intersect([
       intervalMs: Type.Number({ minimum: 0 }),
       batchSize: Type.Number({ minimum: 1, maximum: 100000 })
     }),
-    // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs.
+    // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs;
+    // transitions go out batched per org every batchMs.
     presence: Type.Optional(
-      Type.Object({ ttlMs: Type.Number({ minimum: 50 }), sweepMs: Type.Number({ minimum: 10 }) })
+      Type.Object({
+        ttlMs: Type.Number({ minimum: 50 }),
+        sweepMs: Type.Number({ minimum: 10 }),
+        batchMs: Type.Optional(Type.Number({ minimum: 0 }))
+      })
     ),
     // Typing: how long an indicator lasts, and at most one broadcast per user and room per minIntervalMs.
     typing: Type.Optional(

@@ -30,6 +30,7 @@ export class PresenceTracker {
   readonly store: PresenceStore
   readonly ttlMs: number
   readonly sweepMs: number
+  readonly batchMs: number
   // This process's authenticated sockets: connection id -> user. While a socket stays connected the process
   // vouches for it by refreshing it (no client heartbeat needed); a crashed process stops, and TTL ends them.
   private local = new Map<string, string>()
@@ -38,11 +39,17 @@ export class PresenceTracker {
   private pending = new Set<Promise<unknown>>()
   private timers: NodeJS.Timeout[] = []
   private busy = { sweep: false, refresh: false }
+  // Transitions waiting to go out, per org. A reconnect storm of N users would otherwise be N broadcasts to
+  // the N members of the org (N² socket writes: 1,000 users, a million writes); batched per window it is
+  // about one write per member per window.
+  private outbox = new Map<string, PresenceEvent[]>()
+  private flushTimer: NodeJS.Timeout | null = null
 
   constructor(private app: Application) {
-    const settings = { ttlMs: 60000, sweepMs: 5000, ...(app.get('presence') ?? {}) }
+    const settings = { ttlMs: 60000, sweepMs: 5000, batchMs: 250, ...(app.get('presence') ?? {}) }
     this.ttlMs = settings.ttlMs
     this.sweepMs = settings.sweepMs
+    this.batchMs = settings.batchMs
     const redis = app.get('redis')
     this.store = redis ? new RedisPresenceStore(redis, keyPrefix(app)) : new MemoryPresenceStore()
   }
@@ -63,6 +70,7 @@ export class PresenceTracker {
     this.timers.forEach(clearInterval)
     this.timers = []
     while (this.pending.size) await Promise.allSettled([...this.pending])
+    this.flush()
   }
 
   // A socket of this process logged in (or re-authenticated, possibly as someone else); resolves with its expiry.
@@ -157,7 +165,22 @@ export class PresenceTracker {
     // Presence is org-scoped: users without an org have nobody to tell.
     if (!row?.org_id) return
     const event: PresenceEvent = { user_id: userId, status, last_seen_at: lastSeen.toISOString() }
-    this.app.io?.to(orgChannel(row.org_id)).emit('presence patched', event)
+    const batch = this.outbox.get(row.org_id)
+    if (batch) batch.push(event)
+    else this.outbox.set(row.org_id, [event])
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), this.batchMs)
+      this.flushTimer.unref()
+    }
+  }
+
+  // One `presence patched` per org and window, its payload the window's transitions in order (an array).
+  private flush() {
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushTimer = null
+    const outbox = this.outbox
+    this.outbox = new Map()
+    for (const [orgId, events] of outbox) this.app.io?.to(orgChannel(orgId)).emit('presence patched', events)
   }
 
   // Remembers work under way for stop(); logs and swallows failures unless the caller handles them itself.

@@ -17,13 +17,16 @@ export const record = (
   const waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = []
   for (const path of paths) {
     for (const event of events) {
-      client.service(path as any).on(event, (data: any) => {
-        const entry = { path, event, data }
-        seen.push(entry)
-        for (const waiter of [...waiters]) {
-          if (waiter.match(entry)) {
-            waiters.splice(waiters.indexOf(waiter), 1)
-            waiter.resolve(entry)
+      client.service(path as any).on(event, (payload: any) => {
+        // Batched events (presence) carry an array of changes: each is recorded as its own entry.
+        for (const data of Array.isArray(payload) ? payload : [payload]) {
+          const entry = { path, event, data }
+          seen.push(entry)
+          for (const waiter of [...waiters]) {
+            if (waiter.match(entry)) {
+              waiters.splice(waiters.indexOf(waiter), 1)
+              waiter.resolve(entry)
+            }
           }
         }
       })
