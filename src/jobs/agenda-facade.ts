@@ -37,7 +37,13 @@ export const connectedBackend = async (
 // Agenda's stop() hands back the jobs a process claimed but did not start, yet a claim already on its way to
 // the database lands after that and would stay locked for a whole lock lifetime. Once `stopping()` is true,
 // claims are refused, and one that lands anyway is handed back at once.
-export const guardedRepository = (repository: JobRepository, stopping: () => boolean): JobRepository =>
+// `claimed` collects what this process locked; the runtime forgets a job once it starts and, at stop, hands
+// back whatever never started (Agenda can stop between queueing a claimed job and running it).
+export const guardedRepository = (
+  repository: JobRepository,
+  stopping: () => boolean,
+  claimed: Map<string, unknown> = new Map()
+): JobRepository =>
   new Proxy(repository, {
     get: (target, property) => {
       if (property === 'getNextJobToRun') {
@@ -48,6 +54,7 @@ export const guardedRepository = (repository: JobRepository, stopping: () => boo
             await target.unlockJob(job)
             return undefined
           }
+          if (job?._id !== undefined) claimed.set(String(job._id), job._id)
           return job
         }
       }

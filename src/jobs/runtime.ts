@@ -41,6 +41,8 @@ export class JobRuntime {
   private starting: Promise<void> | null = null
   private processing = false
   private stopping = false
+  private claimed = new Map<string, unknown>()
+  private repository: { unlockJobs(ids: any[]): Promise<void> } | null = null
   // A process that only enqueues still announces new jobs (LISTEN/NOTIFY), so workers start them at once.
   private channel: NotificationChannel | null = null
   private publishOnly = false
@@ -97,7 +99,8 @@ export class JobRuntime {
     const settings = this.app.get('jobs')
     this.stopping = false
     const { store, backend, notificationChannel } = await createJobBackend(this.app)
-    const repository = guardedRepository(backend.repository, () => this.stopping)
+    this.claimed = new Map()
+    const repository = guardedRepository(backend.repository, () => this.stopping, this.claimed)
     const agenda = new Agenda({
       backend: await connectedBackend(backend, repository),
       notificationChannel,
@@ -110,6 +113,9 @@ export class JobRuntime {
       defaultLockLifetime: settings.lockLifetimeMs
     })
     this.running = new RunningJobs(agenda)
+    const claimed = this.claimed
+    agenda.on('start', (job: any) => claimed.delete(String(job?.attrs?._id)))
+    this.repository = repository
     for (const definition of this.definitions.values()) this.register(agenda, definition)
     await agenda.ready
     this.instance = agenda
@@ -242,6 +248,11 @@ export class JobRuntime {
       await agenda.stop(false)
       const finished = await running!.idle(this.app.get('jobs').drainTimeoutMs)
       if (!finished) logger.warn({ running: running!.list }, 'jobs still running at shutdown')
+      // Claimed here but never started: hand them back now rather than after a whole lock lifetime.
+      if (this.claimed.size && this.repository) {
+        await this.repository.unlockJobs([...this.claimed.values()]).catch((err) => logger.error({ err }, 'unlock at stop failed'))
+        this.claimed.clear()
+      }
     }
     if (backend.ownsConnection) await backend.disconnect()
   }
