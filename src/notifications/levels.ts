@@ -43,7 +43,7 @@ export const recipientSettings = async (
   const settings = new Map<string, RecipientSettings>()
   if (userIds.length === 0) return settings
   const result = await db.raw(
-    `select u.id as user_id, d.level as default_level, d.email, d.push, r.level as room_level, rm.muted
+    `select u.id as user_id, d.level as default_level, d.email, d.push, r.level as room_level, rm.muted, rm.id as member_id
      from unnest(?::uuid[]) as u(id)
      left join notification_preferences d on d.user_id = u.id and d.room_id is null
      left join notification_preferences r on r.user_id = u.id and r.room_id = ?::uuid
@@ -51,6 +51,9 @@ export const recipientSettings = async (
     [userIds, roomId, roomId]
   )
   for (const row of result.rows) {
+    // Room-scoped news (a DM, a mention) is only for who is still in the room: someone who left the org (or
+    // the room) must not get its text through a notification.
+    if (roomId && !row.member_id) continue
     const defaultLevel: NotificationLevel = row.default_level ?? PREFERENCE_DEFAULTS.level
     settings.set(row.user_id, {
       userId: row.user_id,
