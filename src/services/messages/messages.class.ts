@@ -23,6 +23,13 @@ export const DUPLICATE = Symbol('duplicate-send')
 
 const toMessage = (row: any): Message => ({ ...row, seq: Number(row.seq), mentions: row.mentions ?? [] })
 
+// The message as it is now, locked until the transaction ends (edits, unsends and deletes serialize on it).
+const lockMessage = async (trx: Knex.Transaction, id: Id) => {
+  const row = await trx('messages').where({ id }).forUpdate().first()
+  if (!row) throw new NotFound('Message not found', { code: 'not_found' })
+  return toMessage(row)
+}
+
 export class MessageService {
   constructor(public app: Application) {}
 
@@ -162,6 +169,10 @@ export class MessageService {
         })
       }
       return this.db.transaction(async (trx) => {
+        // Re-read under the row lock: an edit or a delete may have committed since the check above.
+        const current = await lockMessage(trx, id)
+        if (current.deleted_at) throw new Conflict('This message was deleted', { code: 'message_deleted' })
+        if (current.unsent_at) return current
         // Unsending takes the text back entirely, earlier versions included.
         await trx('message_versions').where({ message_id: id }).del()
         const [row] = await trx('messages')
@@ -175,10 +186,15 @@ export class MessageService {
     this.checkLength(data.body)
     const mentions = await resolveMentions(this.db, message.room_id, data.body, user.id)
     return this.db.transaction(async (trx) => {
+      // Under the row lock, so an unsend or delete racing this edit either sees the version and removes it,
+      // or wins first and this edit is refused: taken-back text never comes back.
+      const current = await lockMessage(trx, id)
+      if (current.deleted_at) throw new Conflict('This message was deleted', { code: 'message_deleted' })
+      if (current.unsent_at) throw new Conflict('This message was unsent', { code: 'message_unsent' })
       await trx('message_versions').insert({
         message_id: id,
-        body: message.body,
-        created_at: message.edited_at ?? message.created_at
+        body: current.body,
+        created_at: current.edited_at ?? current.created_at
       })
       const [row] = await trx('messages')
         .where({ id })
@@ -197,6 +213,8 @@ export class MessageService {
     }
     if (message.deleted_at) return message
     return this.db.transaction(async (trx) => {
+      const current = await lockMessage(trx, id)
+      if (current.deleted_at) return current
       await trx('message_versions').where({ message_id: id }).del()
       const [row] = await trx('messages')
         .where({ id })
