@@ -3,7 +3,7 @@
 // moments drive presence: a logged-in socket is an online connection until it logs out or disconnects.
 import type { Application, HookContext } from './declarations'
 import { logger } from './logger'
-import { orgChannel, roomChannel, userChannel } from './realtime/channel-names'
+import { orgChannel, roomChannel, sessionChannel, userChannel } from './realtime/channel-names'
 import { presenceOf, restConnection } from './realtime/presence'
 import { socketOf } from './realtime/sockets'
 import { roomIdsOf } from './services/members/membership'
@@ -16,9 +16,17 @@ export const channels = (app: Application) => {
           const socket = socketOf(context.params.connection)
           const user = (context.result as any)?.user
           if (!socket || !user) return
+          const sid: string | undefined = (context.result as any)?.authentication?.payload?.sid
+          // Logging in as someone else on the same socket: nothing of the previous user may keep arriving.
+          if (socket.data.userId && socket.data.userId !== user.id) {
+            for (const room of socket.rooms) if (room !== socket.id) socket.leave(room)
+          }
+          socket.data.userId = user.id
           const rooms = user.org_id ? await roomIdsOf(app.get('postgresqlClient'), user.id) : []
           socket.join([
             userChannel(user.id),
+            // The session's channel lets a revoked session (logout, refresh-token re-use) drop its sockets.
+            ...(sid ? [sessionChannel(sid)] : []),
             ...(user.org_id ? [orgChannel(user.org_id)] : []),
             ...rooms.map(roomChannel)
           ])
@@ -40,6 +48,7 @@ export const channels = (app: Application) => {
     const socket = socketOf(connection)
     if (!socket) return
     presence.disconnect(socket.id)
+    delete socket.data.userId
     for (const room of socket.rooms) if (room !== socket.id) socket.leave(room)
   })
 

@@ -13,6 +13,8 @@ import { createSecretKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import type { JwtVerifyOptions } from '@feathersjs/authentication'
 import { createSession, revokeSession } from './sessions'
+import { disconnectSession } from '../realtime/membership'
+import { socketOf } from '../realtime/sockets'
 
 export class ChatAuthenticationService extends AuthenticationService {
   private secretKey?: KeyObject
@@ -78,7 +80,10 @@ export class ChatAuthenticationService extends AuthenticationService {
     if (!params.authentication) throw new NotAuthenticated('Not authenticated', { code: 'not_authenticated' })
     const result = await super.remove(id, params)
     const sid = result.authentication?.payload?.sid
-    if (sid) await revokeSession(this.app.get('postgresqlClient'), sid, 'logout')
+    if (sid) {
+      await revokeSession(this.app.get('postgresqlClient'), sid, 'logout')
+      disconnectSession(this.app as any, sid, socketOf(params.connection)?.id)
+    }
     return result
   }
 }

@@ -10,6 +10,8 @@ export interface SessionTokens {
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+export const REVOKED_SESSION = Symbol('revoked-session')
+
 const issueToken = async (db: Knex, sessionId: string, ttlDays: number) => {
   const refreshToken = randomToken(32)
   await db('refresh_tokens').insert({
@@ -64,7 +66,10 @@ export const rotateRefreshToken = async (
     if (row.used_at) {
       // A rotated token came back: it was stolen or replayed, so the whole family is revoked.
       await revokeSession(trx, row.session_id, 'refresh_token_reuse')
-      return { error: refused('Refresh token was already used; session revoked', 'refresh_token_reused') }
+      const error = refused('Refresh token was already used; session revoked', 'refresh_token_reused')
+      // Not in the error's data (that goes to the client): the caller ends the session's live sockets.
+      Object.defineProperty(error, REVOKED_SESSION, { value: row.session_id })
+      return { error }
     }
     if (new Date(row.expires_at).getTime() <= Date.now()) {
       return { error: refused('Refresh token expired', 'refresh_token_expired') }

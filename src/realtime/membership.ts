@@ -1,6 +1,6 @@
 // Moves all of a user's live connections, on every server process (through the adapter), in or out of channels.
 import type { Application } from '../declarations'
-import { orgChannel, userChannel } from './channel-names'
+import { orgChannel, sessionChannel, userChannel } from './channel-names'
 
 // The Redis adapter applies a (non-local) join, leave or disconnect on its own process only when the request
 // comes back through Redis, while a broadcast from this process goes out at once: the very next event could
@@ -30,3 +30,19 @@ export const leaveOrg = (app: Application, userId: string, orgId: string) =>
 // Suspension or ban ends every live connection of the user at once.
 export const disconnectUser = (app: Application, userId: string) =>
   everywhere(app, userId, (target) => target.disconnectSockets(true))
+
+// A session ended (logout elsewhere, a re-used refresh token): its other live sockets are dropped at once,
+// on every process. `exceptSocketId` spares the socket that asked, so its own logout answer still arrives.
+export const disconnectSession = (app: Application, sessionId: string, exceptSocketId?: string) => {
+  const io = app.io
+  if (!io) return
+  const local = io.local.in(sessionChannel(sessionId))
+  const everywhere = io.in(sessionChannel(sessionId))
+  if (exceptSocketId) {
+    local.except(exceptSocketId).disconnectSockets(true)
+    everywhere.except(exceptSocketId).disconnectSockets(true)
+  } else {
+    local.disconnectSockets(true)
+    everywhere.disconnectSockets(true)
+  }
+}
