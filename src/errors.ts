@@ -42,6 +42,7 @@ const fromPostgres = (error: any): FeathersError | null => {
   if (code === '22P02' || code === '22007' || code === '22008')
     return new BadRequest('Malformed value', { code: 'validation_error' })
   if (code === '22001') return new BadRequest('Value too long', { code: 'validation_error' })
+  if (code === '22003') return new BadRequest('Number out of range', { code: 'validation_error' })
   if (code === '23514' || code === '23502')
     return new BadRequest('Invalid value', { code: 'validation_error' })
   return null

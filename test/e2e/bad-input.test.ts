@@ -23,6 +23,9 @@ const bodies: string[] = [
 ]
 
 const queries = [
+  '?$skip=100000000000000000000',
+  '?$limit=100000000000000000000',
+  '?room_id=00000000-0000-0000-0000-000000000000&before=100000000000000000000',
   '?$limit=abc',
   '?$where=1',
   '?name[$regex]=.*',
@@ -58,7 +61,21 @@ describe('bad input never answers 500', () => {
     '/api-keys',
     '/audit-logs',
     '/authentication',
-    '/invite-acceptances'
+    '/invite-acceptances',
+    '/rooms',
+    '/members',
+    '/messages',
+    '/receipts',
+    '/unread-counts',
+    '/message-versions',
+    '/typing',
+    '/notifications',
+    '/notification-preferences',
+    '/push-subscriptions',
+    '/friendships',
+    '/presence',
+    '/user-search',
+    '/jobs'
   ]) {
     it(`${path}: malformed bodies, queries and ids get clear 4xx errors`, async () => {
       const db = sharedServer().app.get('postgresqlClient')
