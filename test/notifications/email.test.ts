@@ -55,7 +55,8 @@ describe('notifications: email digests over SMTP', function () {
     const shared = sharedServer().app
     server = await startServer({
       smtp: { url: smtp.url, from: FROM },
-      notifications: { ...shared.get('notifications'), email: { delayMs: 400, maxListed: 20 } },
+      // Long enough that a slow machine still reads a notification before its digest is due.
+      notifications: { ...shared.get('notifications'), email: { delayMs: 2000, maxListed: 20 } },
       jobs: jobSettings({
         processEveryMs: 100,
         retry: { delayMs: 50, factor: 1, maxRetries: 3, maxDelayMs: 1000 }

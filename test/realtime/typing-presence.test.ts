@@ -12,7 +12,7 @@ import { addMember, clientFor, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
 import { record } from '../helpers/events'
 
-const TTL = 1500
+const TTL = 4000
 const SHORT = { presence: { ttlMs: TTL, sweepMs: 30 } }
 
 // Resolves once the server has handled the close of this client's socket (server and client ids match).
