@@ -129,7 +129,9 @@ export class ClientState {
         state.members.delete(data.id)
       } else {
         if (!known && name === 'created') state.room.member_count += 1
-        state.members.set(data.id, data)
+        // Events about a member row leave `muted` out unless they come from its owner: keep what we knew.
+        const before = state.members.get(data.id)
+        state.members.set(data.id, 'muted' in data || !before ? data : { ...data, muted: before.muted })
       }
       return null
     }

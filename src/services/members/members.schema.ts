@@ -19,7 +19,8 @@ export const memberSchema = Type.Object(
     role: roomRoleSchema,
     last_read_seq: Type.Number(),
     delivered_seq: Type.Number(),
-    muted: Type.Boolean(),
+    // Only in the member's own view: whether someone muted a room is their business.
+    muted: Type.Optional(Type.Boolean()),
     joined_at: Type.Any(),
     updated_at: Type.Any(),
     username: Type.String(),

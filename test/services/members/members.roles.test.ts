@@ -139,6 +139,12 @@ forEachTransport('members: roles and access', (transport) => {
     assert.equal((await b.service('members').patch(mine.id, { muted: true })).muted, true)
     assert.equal((await b.service('rooms').get(room.id)).muted, true)
     assert.equal((await a.service('rooms').get(room.id)).muted, false)
+    // Others do not learn that Bob muted the room; Bob's own row still says so.
+    const roster = await a.service('members').find({ query: { room_id: room.id } })
+    const bobsRow = roster.data.find((m: any) => m.user_id === bob.id)!
+    assert.equal('muted' in bobsRow, false)
+    assert.equal(roster.data.find((m: any) => m.user_id === admin.id)!.muted, false)
+    assert.equal((await b.service('members').get(mine.id)).muted, true)
     await rejectsWith(a.service('members').patch(mine.id, { muted: false }), 'Forbidden', 'not_owner')
     await rejectsWith(
       b.service('members').patch((await memberOf(b, room.id, admin.id)).id, { muted: true }),
