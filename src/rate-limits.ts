@@ -4,6 +4,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from './declarations'
+import { deploymentKey } from './realtime/deployment-key'
 
 export interface Limiters {
   loginEmail: RateLimiterAbstract
@@ -18,7 +19,12 @@ const create = (
 ): RateLimiterAbstract => {
   const redis = app.get('redis')
   return redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${keyPrefix}`, points, duration })
+    ? new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `rl:${deploymentKey(app)}:${keyPrefix}`,
+        points,
+        duration
+      })
     : new RateLimiterMemory({ keyPrefix, points, duration })
 }
 

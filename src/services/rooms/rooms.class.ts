@@ -129,8 +129,31 @@ export class RoomService {
         [orgId, userId, dmKey]
       )
       if (inserted.rows.length === 0) {
-        const room = await trx('rooms').select('id').where({ dm_key: dmKey }).first()
-        return { roomId: room.id as string, memberIds: [userId, peerId], existing: true }
+        // Lock the DM so two simultaneous re-openings re-admit each person once.
+        const room = await trx('rooms')
+          .select('id', 'org_id', 'last_seq')
+          .where({ dm_key: dmKey })
+          .forUpdate()
+          .first()
+        if (room.org_id !== orgId) throw new NotFound('User not found', { code: 'not_found' })
+        // Someone who left the org (which takes them out of its rooms) and came back gets the DM again,
+        // starting caught up: a DM between two current members of the org always opens.
+        const present = await trx('room_members').select('user_id').where({ room_id: room.id })
+        const missing = [userId, peerId].filter((id) => !present.some((row) => row.user_id === id))
+        if (missing.length === 0)
+          return { roomId: room.id as string, memberIds: [userId, peerId], existing: true }
+        await trx('room_members').insert(
+          missing.map((id) => ({
+            room_id: room.id,
+            user_id: id,
+            org_id: orgId,
+            role: 'member',
+            last_read_seq: room.last_seq,
+            delivered_seq: room.last_seq
+          }))
+        )
+        await trx('rooms').where({ id: room.id }).increment('member_count', missing.length)
+        return { roomId: room.id as string, memberIds: missing, existing: false }
       }
       const roomId = inserted.rows[0].id as string
       await trx('room_members').insert(
