@@ -41,7 +41,8 @@ export const parseArgs = (argv: string[]): Args => {
     }
   }
   const scenario = positional[0] as Scenario
-  if (!scenarios.includes(scenario)) throw new Error(`unknown or missing scenario '${positional[0] ?? ''}'\n${usage}`)
+  if (!scenarios.includes(scenario))
+    throw new Error(`unknown or missing scenario '${positional[0] ?? ''}'\n${usage}`)
   const target = (flags.get('target') ?? 'embedded') as Target
   if (!['embedded', 'pg', 'pg2'].includes(target)) throw new Error(`unknown --target '${target}'\n${usage}`)
   return {

@@ -26,7 +26,11 @@ export interface Harness {
 }
 
 // Everything that must die with the run, in case of Ctrl-C, the watchdog or a crash.
-const live: { servers: ServerProcess[]; pool: WorkerPool | null; db: Database | null } = { servers: [], pool: null, db: null }
+const live: { servers: ServerProcess[]; pool: WorkerPool | null; db: Database | null } = {
+  servers: [],
+  pool: null,
+  db: null
+}
 
 export const killEverything = () => {
   killServers(live.servers)
@@ -42,17 +46,25 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
   const target = args.target
   const embedded = target === 'embedded'
   const dbName = args.str('db', 'chatboard_bench')
-  const db = await freshDatabase(embedded, args.str('database-url', 'postgres://postgres@127.0.0.1:5432/postgres'), dbName)
+  const db = await freshDatabase(
+    embedded,
+    args.str('database-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
+    dbName
+  )
   live.db = db
   const seedStarted = performance.now()
   const seeded = await migrateAndSeed(db, plan)
   const seedMs = Math.round(performance.now() - seedStarted)
-  log(`seeded ${seeded.users.length} users, ${seeded.rooms.length} rooms in ${seedMs} ms (${embedded ? db.dataDir : dbName})`)
+  log(
+    `seeded ${seeded.users.length} users, ${seeded.rooms.length} rooms in ${seedMs} ms (${embedded ? db.dataDir : dbName})`
+  )
 
   const nodeArgs = args.str('server-node-args', '').split(' ').filter(Boolean)
   if (args.has('cpu-prof')) {
     // Written by each server when it exits after SIGTERM (teardown), one .cpuprofile per process.
-    const dir = path.resolve(args.str('cpu-prof', 'true') === 'true' ? 'bench/out/profiles' : args.str('cpu-prof', ''))
+    const dir = path.resolve(
+      args.str('cpu-prof', 'true') === 'true' ? 'bench/out/profiles' : args.str('cpu-prof', '')
+    )
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`)
     log(`servers write CPU profiles to ${dir}`)
   }
@@ -83,7 +95,14 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
   for (const user of seeded.users) {
     const { idx, email, password, rooms, sender } = user
     // pg2: clients alternate between the two servers, so every room spans both processes.
-    shares[idx % workers].push({ idx, email, password, rooms, sender, url: servers[idx % servers.length].url })
+    shares[idx % workers].push({
+      idx,
+      email,
+      password,
+      rooms,
+      sender,
+      url: servers[idx % servers.length].url
+    })
   }
   const members = new Map(seeded.rooms.map((room) => [room.id, room.members]))
   const meter = () =>
@@ -110,7 +129,8 @@ export const connectUsers = async (
   const failed = results.reduce((sum, r) => sum + r.failed, 0)
   const ms = Math.max(...results.map((r) => r.ms))
   log(`connected ${connected} ${opts.transport} clients in ${ms} ms${failed ? `, ${failed} FAILED` : ''}`)
-  if (failed) throw new Error(`${failed} clients could not connect: ${results.flatMap((r) => r.errors).join('; ')}`)
+  if (failed)
+    throw new Error(`${failed} clients could not connect: ${results.flatMap((r) => r.errors).join('; ')}`)
   return { connected, ms }
 }
 
@@ -118,7 +138,8 @@ export const connectUsers = async (
 export const unexpectedDisconnects = async (h: Harness) => {
   const statuses = await h.pool.all<{ disconnects: Record<string, number> }>('status', () => ({}), 30_000)
   const total: Record<string, number> = {}
-  for (const s of statuses) for (const [reason, n] of Object.entries(s.disconnects)) total[reason] = (total[reason] ?? 0) + n
+  for (const s of statuses)
+    for (const [reason, n] of Object.entries(s.disconnects)) total[reason] = (total[reason] ?? 0) + n
   return total
 }
 

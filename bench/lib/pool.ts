@@ -80,6 +80,7 @@ export class WorkerPool {
   }
 
   kill() {
-    for (const w of this.workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL')
+    for (const w of this.workers)
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL')
   }
 }

@@ -21,7 +21,10 @@ export const readTicks = (pid: number): CpuTicks | null => {
     // The command name may contain spaces and parentheses: fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     // fields[0] is field 3 (state); utime is field 14 -> index 11, stime 12, cutime 13, cstime 14.
-    return { self: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]) }
+    return {
+      self: Number(fields[11]) + Number(fields[12]),
+      children: Number(fields[13]) + Number(fields[14])
+    }
   } catch {
     return null
   }
@@ -182,14 +185,19 @@ export class Meter {
     let postgres: MeterResult['postgres'] = null
     if (this.opts.postgres) {
       let backends = 0
-      for (const [pid, ticks] of backendTicks(this.opts.dbName)) backends += ticks - (this.pgBackends0.get(pid) ?? 0)
-      postgres = { cpuPct: pct(groupTicks('postgres') - this.pg0, seconds), benchBackendsCpuPct: pct(backends, seconds) }
+      for (const [pid, ticks] of backendTicks(this.opts.dbName))
+        backends += ticks - (this.pgBackends0.get(pid) ?? 0)
+      postgres = {
+        cpuPct: pct(groupTicks('postgres') - this.pg0, seconds),
+        benchBackendsCpuPct: pct(backends, seconds)
+      }
     }
     const workers = this.workerPids.reduce((sum, pid) => sum + used(pid), 0)
     const coordinator = used(process.pid)
     const busyPct = pct(machineTicks().busy - this.machine0, seconds)
     const serverCpuPct = servers.reduce((sum, s) => sum + s.cpuPct, 0)
-    const known = serverCpuPct + (postgres?.cpuPct ?? 0) + (redisCpuPct ?? 0) + pct(workers + coordinator, seconds)
+    const known =
+      serverCpuPct + (postgres?.cpuPct ?? 0) + (redisCpuPct ?? 0) + pct(workers + coordinator, seconds)
     return {
       seconds: Math.round(seconds * 10) / 10,
       servers,

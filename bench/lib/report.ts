@@ -8,7 +8,8 @@ import type { TrafficResult } from './traffic'
 
 export type Row = [string, string]
 
-const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '-' : String(value))
+const fmt = (value: number | null | undefined) =>
+  value === null || value === undefined ? '-' : String(value)
 
 export const latencyLine = (s: LatencySummary) =>
   `p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}  p99 ${fmt(s.p99)}  max ${fmt(s.max)}  (n=${s.count})`
@@ -23,7 +24,11 @@ export const resourceRows = (r: MeterResult): Row[] => {
     `server ${i} (pid ${s.pid})`,
     `cpu ${s.cpuPct}%  rss ${s.rssStartMb} -> ${s.rssEndMb} MB (max ${s.rssMaxMb})`
   ])
-  if (r.postgres) rows.push(['postgres', `cpu ${r.postgres.cpuPct}% all postgres processes (bench db backends ${r.postgres.benchBackendsCpuPct}%)`])
+  if (r.postgres)
+    rows.push([
+      'postgres',
+      `cpu ${r.postgres.cpuPct}% all postgres processes (bench db backends ${r.postgres.benchBackendsCpuPct}%)`
+    ])
   else rows.push(['postgres', 'embedded PGlite: inside the server process'])
   if (r.redisCpuPct !== null) rows.push(['redis', `cpu ${r.redisCpuPct}%`])
   rows.push([
@@ -35,12 +40,18 @@ export const resourceRows = (r: MeterResult): Row[] => {
     `busy ${r.machine.busyPct}%, of which other processes ${r.machine.otherPct}%; load average ${r.machine.loadavg1}` +
       (r.machine.otherPct > 20 ? '  << NOT A QUIET MACHINE: figures are not representative' : '')
   ])
-  rows.push(['measured window', `${r.seconds} s; cpu % of one core, ${os.cpus().length} cores = ${os.cpus().length * 100}%`])
+  rows.push([
+    'measured window',
+    `${r.seconds} s; cpu % of one core, ${os.cpus().length} cores = ${os.cpus().length * 100}%`
+  ])
   return rows
 }
 
 export const trafficRows = (t: TrafficResult): Row[] => [
-  ['messages', `sent ${t.sent}  acked ${t.acked}  errors ${errorsText(t.errors)}  skipped ${t.skipped}  (${t.messagesPerS}/s acked)`],
+  [
+    'messages',
+    `sent ${t.sent}  acked ${t.acked}  errors ${errorsText(t.errors)}  skipped ${t.skipped}  (${t.messagesPerS}/s acked)`
+  ],
   [
     'deliveries',
     `expected ${t.deliveries.expected}  received ${t.deliveries.received}  lost ${t.deliveries.lost}  duplicates ${t.deliveries.duplicates}` +
@@ -74,7 +85,10 @@ export const printRun = (title: string, rows: Row[], record: RunRecord, jsonOut:
   const width = Math.max(...rows.map(([label]) => label.length))
   const lines = [`== ${title}`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)]
   const verdict = Object.entries(record.verdict)
-  if (verdict.length) lines.push(`  ${'targets'.padEnd(width)}  ${verdict.map(([k, v]) => `${k}: ${v === true ? 'met' : v === false ? 'NOT met' : v}`).join('; ')}`)
+  if (verdict.length)
+    lines.push(
+      `  ${'targets'.padEnd(width)}  ${verdict.map(([k, v]) => `${k}: ${v === true ? 'met' : v === false ? 'NOT met' : v}`).join('; ')}`
+    )
   console.log(lines.join('\n'))
   const json = JSON.stringify(record)
   console.log(`BENCH_JSON ${json}`)

@@ -49,10 +49,19 @@ export interface Database {
 }
 
 // Drops and recreates the bench database (PostgreSQL) or makes a fresh PGlite folder (embedded).
-export const freshDatabase = async (embedded: boolean, baseUrl: string, dbName: string): Promise<Database> => {
+export const freshDatabase = async (
+  embedded: boolean,
+  baseUrl: string,
+  dbName: string
+): Promise<Database> => {
   if (embedded) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatboard-bench-'))
-    return { databaseUrl: '', dataDir, dbName, cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }) }
+    return {
+      databaseUrl: '',
+      dataDir,
+      dbName,
+      cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true })
+    }
   }
   const url = new URL(baseUrl)
   url.pathname = `/${dbName}`
@@ -97,7 +106,14 @@ const seed = async (db: Knex, plan: SeedPlan): Promise<Seeded> => {
   const userRows: Record<string, unknown>[] = []
   const addUser = (sender: boolean) => {
     const idx = users.length
-    const user = { idx, id: crypto.randomUUID(), email: `bench${idx}@bench.test`, password: PASSWORD, rooms: [], sender }
+    const user = {
+      idx,
+      id: crypto.randomUUID(),
+      email: `bench${idx}@bench.test`,
+      password: PASSWORD,
+      rooms: [],
+      sender
+    }
     users.push(user)
     userRows.push({
       id: user.id,

@@ -55,7 +55,15 @@ const spawnServer = (index: number, port: number, opts: ServerOptions): ServerPr
     LOGIN_LIMIT_PER_IP: '1000000000',
     LOGIN_LIMIT_PER_EMAIL: '1000000'
   }
-  for (const name of ['NODE_ENV', 'NODE_CONFIG_ENV', 'NODE_CONFIG', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'NODE_OPTIONS']) {
+  for (const name of [
+    'NODE_ENV',
+    'NODE_CONFIG_ENV',
+    'NODE_CONFIG',
+    'DATABASE_URL',
+    'REDIS_URL',
+    'DATA_DIR',
+    'NODE_OPTIONS'
+  ]) {
     delete env[name]
   }
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl
@@ -88,7 +96,8 @@ const waitReady = async (server: ServerProcess) => {
   void server.exited.then((code) => (exitCode = code))
   let last = 'no answer yet'
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`server ${server.index} exited with code ${exitCode} before it was ready`)
+    if (exitCode !== undefined)
+      throw new Error(`server ${server.index} exited with code ${exitCode} before it was ready`)
     try {
       const res = await fetch(`${server.url}/health/ready`, { signal: AbortSignal.timeout(5000) })
       if (res.status === 200) return
@@ -139,5 +148,6 @@ export const stopServers = async (servers: ServerProcess[]) => {
 
 // Last resort (watchdog, Ctrl-C): no waiting.
 export const killServers = (servers: ServerProcess[]) => {
-  for (const server of servers) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL')
+  for (const server of servers)
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL')
 }

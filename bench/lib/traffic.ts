@@ -15,7 +15,13 @@ export interface TrafficResult {
   errors: Record<string, number>
   skipped: number
   messagesPerS: number
-  deliveries: { expected: number; received: number; lost: number; duplicates: number; unackedReceived: number }
+  deliveries: {
+    expected: number
+    received: number
+    lost: number
+    duplicates: number
+    unackedReceived: number
+  }
   deliveriesPerS: number
   latencyMs: LatencySummary
   ackMs: LatencySummary
@@ -66,7 +72,8 @@ const drain = async (h: Harness, phase: string, maxMs: number) => {
     const counts = await h.pool.all<PhaseCounts>('counts', () => ({ phase }), 30_000)
     let expected = 0
     const byRoom = new Map<string, number>()
-    for (const c of counts) for (const [room, n] of Object.entries(c.ackedByRoom)) byRoom.set(room, (byRoom.get(room) ?? 0) + n)
+    for (const c of counts)
+      for (const [room, n] of Object.entries(c.ackedByRoom)) byRoom.set(room, (byRoom.get(room) ?? 0) + n)
     for (const [room, n] of byRoom) expected += n * ((h.members.get(room)?.length ?? 1) - 1)
     const received = counts.reduce((sum, c) => sum + c.received, 0)
     const inflight = counts.reduce((sum, c) => sum + c.inflight, 0)
@@ -77,7 +84,10 @@ const drain = async (h: Harness, phase: string, maxMs: number) => {
 
 export const runTraffic = async (h: Harness, plan: TrafficPlan): Promise<TrafficResult> => {
   const { args } = h
-  const phases = [...(plan.warmupMs > 0 ? [{ name: 'w', ms: plan.warmupMs }] : []), { name: plan.phase, ms: plan.measureMs }]
+  const phases = [
+    ...(plan.warmupMs > 0 ? [{ name: 'w', ms: plan.warmupMs }] : []),
+    { name: plan.phase, ms: plan.measureMs }
+  ]
   const ackTimeoutMs = args.num('ack-timeout', 10) * 1000
   const leadMs = 500
   const traffic: Omit<TrafficArgs, 'senders'> & { senders: number[] | null } = {
@@ -108,7 +118,8 @@ export const runTraffic = async (h: Harness, plan: TrafficPlan): Promise<Traffic
   const seconds = plan.measureMs / 1000
   const deliveries = account(h, reports)
   const errors: Record<string, number> = {}
-  for (const r of reports) for (const [name, n] of Object.entries(r.errors)) errors[name] = (errors[name] ?? 0) + n
+  for (const r of reports)
+    for (const [name, n] of Object.entries(r.errors)) errors[name] = (errors[name] ?? 0) + n
   const sent = reports.reduce((sum, r) => sum + r.sent, 0)
   const acked = reports.reduce((sum, r) => sum + r.acked, 0)
   return {

@@ -250,7 +250,9 @@ export class JobRuntime {
       if (!finished) logger.warn({ running: running!.list }, 'jobs still running at shutdown')
       // Claimed here but never started: hand them back now rather than after a whole lock lifetime.
       if (this.claimed.size && this.repository) {
-        await this.repository.unlockJobs([...this.claimed.values()]).catch((err) => logger.error({ err }, 'unlock at stop failed'))
+        await this.repository
+          .unlockJobs([...this.claimed.values()])
+          .catch((err) => logger.error({ err }, 'unlock at stop failed'))
         this.claimed.clear()
       }
     }
