@@ -2,13 +2,18 @@
 import crypto from 'node:crypto'
 import type { Middleware } from '@feathersjs/koa'
 import { logger } from '../logger'
+import { clientIp } from '../client-ip'
 
 export const requestContext = (): Middleware => async (ctx, next) => {
   const started = process.hrtime.bigint()
   const incoming = ctx.get('x-request-id')
   const requestId = /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID()
   ctx.set('X-Request-Id', requestId)
-  ctx.feathers = { ...ctx.feathers, requestId, ip: ctx.ip }
+  ctx.feathers = {
+    ...ctx.feathers,
+    requestId,
+    ip: clientIp(ctx.app, ctx.req.headers, ctx.req.socket.remoteAddress)
+  }
   try {
     await next()
   } finally {

@@ -4,6 +4,7 @@ import type { Server, Socket } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { Application } from '../declarations'
 import { deploymentKey } from './deployment-key'
+import { clientIp } from '../client-ip'
 
 const sockets = new WeakMap<object, Socket>()
 
@@ -21,7 +22,8 @@ export const configureSockets = (app: Application) => (io: Server) => {
   io.use((socket, next) => {
     const connection = (socket as any).feathers
     sockets.set(connection, socket)
-    connection.ip = socket.handshake.address
+    // The handshake's headers and peer, read by the same rule as Koa's ctx.ip (TRUST_PROXY honoured).
+    connection.ip = clientIp(app, socket.handshake.headers, socket.handshake.address)
     next()
   })
 }
