@@ -40,11 +40,6 @@ export const revokeSession = async (db: Knex, sessionId: string, reason: string)
   })
 }
 
-export const isSessionActive = async (db: Knex, sessionId: string) => {
-  const row = await db('auth_sessions').select('revoked_at').where({ id: sessionId }).first()
-  return !!row && row.revoked_at === null
-}
-
 const refused = (message: string, code: string) => new NotAuthenticated(message, { code })
 
 // Exchanges a refresh token for a new one in the same session. The row lock makes concurrent uses of one
