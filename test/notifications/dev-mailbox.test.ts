@@ -5,6 +5,8 @@ import { forEachTransport } from '../helpers/clients'
 import { sharedServer } from '../helpers/server'
 import { clientPool, orgWith, rejectsWith } from '../services/rooms/helpers'
 import { nextDigest } from './helpers'
+import { devMailSchema } from '../../src/services/dev-mailbox/dev-mailbox.schema'
+import { assertMatches, assertPageMatches } from '../helpers/schemas'
 
 forEachTransport('notifications: dev mailbox', (transport) => {
   const pool = clientPool(transport)
@@ -20,13 +22,16 @@ forEachTransport('notifications: dev mailbox', (transport) => {
 
     const b = await pool.client(bob)
     const page = await b.service('dev-mailbox').find()
+    assertPageMatches(devMailSchema, page)
     assert.equal(page.total, 1)
     const [mail] = page.data
     assert.equal(mail.to, bob.email)
     assert.equal(mail.subject, `Test ${ann.username} sent you a direct message`)
     assert.match(mail.text, /lunch at <noon>\?/)
     assert.match(mail.html, /lunch at &lt;noon&gt;\?/)
-    assert.deepEqual(await b.service('dev-mailbox').get(mail.id), mail)
+    const got = await b.service('dev-mailbox').get(mail.id)
+    assertMatches(devMailSchema, got)
+    assert.deepEqual(got, mail)
 
     const c = await pool.client(carol)
     assert.equal((await c.service('dev-mailbox').find()).total, 0)

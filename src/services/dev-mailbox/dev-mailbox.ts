@@ -3,8 +3,8 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../declarations'
 import { smtpConfigured } from '../../notifications/mailer'
-import { DevMailboxService } from './dev-mailbox.class'
-import { devMailQueryValidator } from './dev-mailbox.schema'
+import { DevMailboxService, getOptions } from './dev-mailbox.class'
+import { devMailQueryValidator, devMailResolver } from './dev-mailbox.schema'
 import { devMailboxMethods, devMailboxPath } from './dev-mailbox.shared'
 
 export * from './dev-mailbox.class'
@@ -12,8 +12,14 @@ export * from './dev-mailbox.schema'
 
 export const devMailbox = (app: Application) => {
   if (smtpConfigured(app)) return
-  app.use(devMailboxPath, new DevMailboxService(app), { methods: [...devMailboxMethods], events: [] })
+  app.use(devMailboxPath, new DevMailboxService(getOptions(app)), {
+    methods: [...devMailboxMethods],
+    events: []
+  })
   app.service(devMailboxPath).hooks({
+    around: {
+      all: [schemaHooks.resolveResult(devMailResolver)]
+    },
     before: {
       find: [schemaHooks.validateQuery(devMailQueryValidator)]
     }

@@ -1,7 +1,9 @@
 // Notification schemas: what a user is told about (mentions, DMs, room invites, friend requests), read state,
 // and the listing/marking queries.
+import { resolve, virtual } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -57,6 +59,14 @@ export const notificationSchema = Type.Object(
   { $id: 'Notification', additionalProperties: false }
 )
 export type Notification = Static<typeof notificationSchema>
+export const notificationKeys = Object.keys(notificationSchema.properties) as Array<keyof Notification>
+
+// message_seq is a bigint column (pg returns a string); `read` is derived from read_at.
+export const toSeq = (value: unknown) => (value === null || value === undefined ? null : Number(value))
+export const notificationResolver = resolve<Notification, HookContext>({
+  message_seq: async (value) => toSeq(value),
+  read: virtual(async (row) => !!row.read_at)
+})
 
 // Mark one (patch with an id) or all matching the query (patch without id) read or unread.
 export const notificationPatchSchema = Type.Object(

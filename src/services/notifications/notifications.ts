@@ -3,9 +3,13 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { userChannel } from '../../realtime/channel-names'
-import { NotificationService } from './notifications.class'
+import { NotificationService, getOptions } from './notifications.class'
 import type { Notification } from './notifications.class'
-import { notificationPatchValidator, notificationQueryValidator } from './notifications.schema'
+import {
+  notificationPatchValidator,
+  notificationQueryValidator,
+  notificationResolver
+} from './notifications.schema'
 import { notificationMethods, notificationPath } from './notifications.shared'
 
 export * from './notifications.class'
@@ -27,9 +31,15 @@ const publishToOwner = (app: Application) => {
 }
 
 export const notification = (app: Application) => {
-  app.use(notificationPath, new NotificationService(app), { methods: [...notificationMethods], events: [] })
+  app.use(notificationPath, new NotificationService(getOptions(app)), {
+    methods: [...notificationMethods],
+    events: []
+  })
 
   app.service(notificationPath).hooks({
+    around: {
+      all: [schemaHooks.resolveResult(notificationResolver)]
+    },
     before: {
       find: [schemaHooks.validateQuery(notificationQueryValidator)],
       patch: [

@@ -8,11 +8,16 @@ import { sharedServer } from '../../helpers/server'
 import { clientPool, orgWith, rejectsWith } from '../rooms/helpers'
 import { notificationsSettled } from '../../notifications/helpers'
 import type { ClientApplication } from '../../../src/client'
+import { notificationSchema } from '../../../src/services/notifications/notifications.schema'
+import { assertMatches, assertPageMatches } from '../../helpers/schemas'
 
 const settled = () => notificationsSettled(sharedServer().app)
 
-const mine = async (c: ClientApplication, query: Record<string, unknown> = {}) =>
-  (await c.service('notifications').find({ query: { $limit: 100, ...query } })).data
+const mine = async (c: ClientApplication, query: Record<string, unknown> = {}) => {
+  const page = await c.service('notifications').find({ query: { $limit: 100, ...query } })
+  assertPageMatches(notificationSchema, page)
+  return page.data
+}
 
 const unread = async (c: ClientApplication) =>
   (await c.service('notifications').find({ query: { read: false, $limit: 0 } })).total
@@ -61,6 +66,7 @@ forEachTransport('notifications', (transport) => {
     assert.deepEqual(await b.service('notifications').get(mention.id), mention)
 
     const read = await b.service('notifications').patch(mention.id, { read: true })
+    assertMatches(notificationSchema, read)
     assert.equal(read.read, true)
     assert.ok(read.read_at)
     assert.equal(await unread(b), 1)
@@ -72,6 +78,7 @@ forEachTransport('notifications', (transport) => {
     assert.equal(new Date(again.read_at).getTime(), new Date(read.read_at).getTime(), 'first read time kept')
 
     const marked = (await b.service('notifications').patch(null, { read: true })) as any[]
+    assertMatches(notificationSchema, marked)
     assert.deepEqual(
       marked.map((n) => [n.type, n.read]),
       [['room_invite', true]]
@@ -196,6 +203,7 @@ forEachTransport('notifications', (transport) => {
     assert.equal((await b.service('notifications').get(note.id)).read, false)
 
     const removed = await b.service('notifications').remove(note.id)
+    assertMatches(notificationSchema, removed)
     assert.equal(removed.id, note.id)
     await rejectsWith(b.service('notifications').get(note.id), 'NotFound', 'not_found')
     await rejectsWith(b.service('notifications').get('not-a-uuid'), 'NotFound')
