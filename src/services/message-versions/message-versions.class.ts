@@ -1,44 +1,58 @@
 // Message versions: the earlier texts of an edited message, for members of its room only. Unsending or
 // deleting a message removes its versions (messages.class.ts), so taken-back text is never readable here.
-import { NotFound } from '@feathersjs/errors'
-import type { Params } from '@feathersjs/feathers'
-import type { Knex } from 'knex'
+import type { Paginated, PaginationOptions, ServiceInterface } from '@feathersjs/feathers'
+import { KnexService } from '@feathersjs/knex'
+import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
+import { notFound } from '../../errors'
 import { isUuid } from '../../hooks/validate-id'
 import { requireMembership } from '../members/membership'
 import type { MessageVersion, MessageVersionPage, MessageVersionQuery } from './message-versions.schema'
 
 export type { MessageVersion, MessageVersionPage, MessageVersionQuery }
-export interface MessageVersionParams extends Params<MessageVersionQuery> {}
+export interface MessageVersionParams extends KnexAdapterParams<MessageVersionQuery> {}
 
-const messageNotFound = () => new NotFound('Message not found', { code: 'not_found' })
+const messageNotFound = () => notFound('Message not found')
 
-export class MessageVersionService {
-  constructor(public app: Application) {}
-
-  get db(): Knex {
-    return this.app.get('postgresqlClient')
-  }
-
-  async find(params: MessageVersionParams = {}): Promise<MessageVersionPage> {
+export class MessageVersionService
+  extends KnexService<MessageVersion, never, MessageVersionParams>
+  implements ServiceInterface<MessageVersion, never, MessageVersionParams>
+{
+  // The versions of one message whose room I am a member of, oldest first. Not a member of its room (or
+  // another org's room): the message does not exist for the caller.
+  private async history(params: MessageVersionParams) {
     requireUser(params)
-    const { message_id: messageId, $limit, $skip = 0 } = params.query ?? ({} as MessageVersionQuery)
+    const messageId = params.query?.message_id
     if (!isUuid(messageId)) throw messageNotFound()
-    const message = await this.db('messages').select('room_id').where({ id: messageId }).first()
+    const message = await this.Model('messages').select('room_id').where({ id: messageId }).first()
     if (!message) throw messageNotFound()
-    // Not a member of its room (or another org's room): the message does not exist for the caller.
-    await requireMembership(this.db, params, message.room_id).catch(() => {
+    await requireMembership(this.Model, params, message.room_id).catch(() => {
       throw messageNotFound()
     })
-    const limit = Math.min($limit ?? 100, 100)
-    const base = this.db('message_versions').where({ message_id: messageId })
-    const counted = await base.clone().count({ count: '*' })
-    const rows = await base
-      .select('id', 'message_id', 'body', 'created_at')
-      .orderBy([{ column: 'created_at' }, { column: 'id' }])
-      .limit(limit)
-      .offset($skip)
-    return { total: Number(counted[0]?.count ?? 0), limit, skip: $skip, data: rows as MessageVersion[] }
+    // Wrapped: a query builder is thenable, so an async function would run it instead of returning it.
+    const knex = this.createQuery({
+      ...params,
+      query: { ...params.query, $sort: { created_at: 1, id: 1 } }
+    } as MessageVersionParams)
+    return { knex }
+  }
+
+  override async find(
+    params?: MessageVersionParams & { paginate?: PaginationOptions }
+  ): Promise<Paginated<MessageVersion>>
+  override async find(params?: MessageVersionParams & { paginate: false }): Promise<MessageVersion[]>
+  override async find(params?: MessageVersionParams): Promise<Paginated<MessageVersion> | MessageVersion[]>
+  override async find(
+    params: MessageVersionParams = {}
+  ): Promise<Paginated<MessageVersion> | MessageVersion[]> {
+    return this._find({ ...params, ...(await this.history(params)) })
   }
 }
+
+// A message's whole history fits one page (edits are few), so the default page is the maximum.
+export const getOptions = (app: Application): KnexAdapterOptions => ({
+  paginate: { default: 100, max: 100 },
+  Model: app.get('postgresqlClient'),
+  name: 'message_versions'
+})

@@ -1,6 +1,8 @@
 // Message version schemas: the earlier texts of an edited message, oldest first.
+import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -16,6 +18,8 @@ export const messageVersionSchema = Type.Object(
   { $id: 'MessageVersion', additionalProperties: false }
 )
 export type MessageVersion = Static<typeof messageVersionSchema>
+// Rows are returned as stored: every column is part of the schema.
+export const messageVersionResolver = resolve<MessageVersion, HookContext>({})
 
 export const messageVersionQuerySchema = Type.Object(
   {

@@ -6,6 +6,8 @@ import { sharedServer } from '../../helpers/server'
 import { forEachTransport } from '../../helpers/clients'
 import { createOrg } from '../../helpers/fixtures'
 import { clients, team } from '../receipts/helpers'
+import { messageVersionSchema } from '../../../src/services/message-versions/message-versions.schema'
+import { assertPageMatches } from '../../helpers/schemas'
 
 forEachTransport('message-versions', (transport) => {
   let url: string
@@ -27,6 +29,7 @@ forEachTransport('message-versions', (transport) => {
 
     for (const who of [a, b]) {
       const versions = await who.service('message-versions').find({ query: { message_id: sent.id } })
+      assertPageMatches(messageVersionSchema, versions)
       assert.equal(versions.total, 2)
       assert.deepEqual(
         versions.data.map((v) => v.body),
