@@ -15,6 +15,7 @@ import { rateLimits } from './rate-limits'
 import { authentication } from './authentication'
 import { services } from './services/index'
 import { jobs } from './jobs'
+import { outbox } from './outbox'
 import { notifications } from './notifications'
 import { channels } from './channels'
 import { configureSockets } from './realtime/sockets'
@@ -60,6 +61,7 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.configure(rateLimits)
   app.configure(authentication)
   app.configure(services)
+  app.configure(outbox)
   app.configure(notifications)
   app.configure(jobs)
   app.configure(channels)

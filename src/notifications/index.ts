@@ -4,6 +4,8 @@
 // come after this one (triggers enqueue email and push jobs).
 import type { Application } from '../declarations'
 import { notificationTriggers } from './triggers'
+import { notificationHandlers } from './outbox-handlers'
+import { outboxOf } from '../outbox/outbox'
 import { settled } from './pending'
 import { assertVapidConfig } from './vapid'
 
@@ -13,6 +15,7 @@ export { smtpConfigured } from './mailer'
 export const notifications = (app: Application) => {
   assertVapidConfig(app)
   notificationTriggers(app)
+  notificationHandlers(outboxOf(app))
   app.hooks({
     teardown: [
       async (_context: any, next: () => Promise<void>) => {

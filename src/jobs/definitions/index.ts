@@ -3,10 +3,12 @@ import type { JobDefinition } from '../types'
 import { retentionJob } from './retention'
 import { pruneJobsJob } from './prune-jobs'
 import { notificationEmailJob, notificationPushJob } from './notifications'
+import { outboxSweepJob } from './outbox'
 
 export const jobDefinitions: JobDefinition<any>[] = [
   retentionJob,
   pruneJobsJob,
   notificationEmailJob,
-  notificationPushJob
+  notificationPushJob,
+  outboxSweepJob
 ]
