@@ -1,5 +1,10 @@
-// Waiting for service events without sleeps; absence is proven by a later marker event arriving first.
+// Waiting for service events without sleeps; absence is proven by a later marker event arriving first. Every
+// event recorded is validated against the event catalogue (src/realtime/events.ts): a payload that matches no
+// schema of its name fails the running test (root-hooks.ts checks `invalidEvents` after each test).
 import type { ClientApplication } from '../../src/client'
+import { checkEvent } from './event-schemas'
+
+export const invalidEvents: string[] = []
 
 export interface Recorded {
   path: string
@@ -18,6 +23,8 @@ export const record = (
   for (const path of paths) {
     for (const event of events) {
       client.service(path as any).on(event, (payload: any) => {
+        const problem = checkEvent(`${path} ${event}`, payload)
+        if (problem) invalidEvents.push(problem)
         // Batched events (presence) carry an array of changes: each is recorded as its own entry.
         for (const data of Array.isArray(payload) ? payload : [payload]) {
           const entry = { path, event, data }

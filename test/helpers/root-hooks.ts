@@ -2,6 +2,7 @@
 import knex from 'knex'
 import { migrateLatest } from '../../src/postgresql'
 import { startSharedServer, stopSharedServer } from './server'
+import { invalidEvents } from './events'
 
 const testDatabaseUrl = () =>
   process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chatboard_test'
@@ -28,6 +29,12 @@ export const mochaHooks = {
       await db.destroy()
     }
     await startSharedServer()
+  },
+  // Every event a test recorded must match the event catalogue's schema for its name.
+  afterEach() {
+    if (invalidEvents.length === 0) return
+    const problems = invalidEvents.splice(0)
+    throw new Error(`${problems.length} event(s) did not match their schema:\n${problems.join('\n')}`)
   },
   async afterAll() {
     await stopSharedServer()

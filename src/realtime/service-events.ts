@@ -1,0 +1,93 @@
+// Who hears each service event: one route per catalogue entry (events.ts), from the call's external view
+// (resolveExternal) to deliveries. Registered once for the whole app (channels.ts); services publish nothing
+// themselves. A route returning [] publishes nothing (deny by default).
+import type { Application, HookContext } from '../declarations'
+import { events, wireName } from './events'
+import { externalOf, sendEvent } from './publisher'
+import type { Audience, Delivery } from './publisher'
+import { logger } from '../logger'
+
+type Route = (
+  data: any,
+  context: HookContext | undefined,
+  app: Application
+) => Delivery[] | Promise<Delivery[]>
+
+const to = (payload: unknown, ...audiences: Audience[]): Delivery[] => [{ to: audiences, payload }]
+const room = (data: { room_id: string }) => ({ room: data.room_id })
+const user = (id: string) => ({ user: id })
+const bothUsers = (f: any) => to(f, user(f.requester_id), user(f.addressee_id))
+const owner = (n: any) => to(n, user(n.user_id))
+
+// Keys are catalogue keys; the event name on the wire drops a parenthesised audience (see wireName).
+export const routes: Record<string, Route> = {
+  'messages created': (m) => to(m, room(m)),
+  'messages patched': (m) => to(m, room(m)),
+  'messages removed': (m) => to(m, room(m)),
+  // Each member's devices joined the room channel before this event; the user channel reaches them all.
+  'rooms created': async (r, _context, app) => {
+    const members = await app
+      .get('postgresqlClient')('room_members')
+      .where({ room_id: r.id })
+      .pluck('user_id')
+    return to(r, ...members.map((id: string) => user(id)))
+  },
+  'rooms patched': (r) => to(r, { room: r.id }),
+  'members created': (m) => to(m, room(m), user(m.user_id)),
+  // A mute is the member's own business; role changes concern the room.
+  'members patched': (m, context) =>
+    (context?.data as any)?.role !== undefined ? to(m, room(m), user(m.user_id)) : to(m, user(m.user_id)),
+  'members removed': (m) => to(m, room(m), user(m.user_id)),
+  'typing created': (t) => to(t, room(t)),
+  'users patched': (u) => to(u, user(u.id), ...(u.org_id ? [{ org: u.org_id }] : [])),
+  'users removed': (u) => to(u, user(u.id)),
+  'orgs patched': (o) => to(o, { org: o.id }),
+  'friendships created': bothUsers,
+  'friendships patched': bothUsers,
+  'friendships removed': bothUsers,
+  'notification-preferences created': owner,
+  'notification-preferences patched': owner,
+  'notification-preferences removed': owner,
+  'notifications created': owner,
+  'notifications patched': owner,
+  'notifications removed': owner
+}
+
+// Receipts have two payloads: the reader's own devices get their unread count, the room gets the pointer.
+// `moved` says which pointers the call moved (receipts.class.ts).
+export const receiptDeliveries = (receipt: any, moved: { read: boolean }): Array<[string, Delivery]> => {
+  const roomReceipt = { ...receipt }
+  delete roomReceipt.unread_count
+  if (!moved.read) return [['receipts created', { to: [room(receipt)], payload: roomReceipt }]]
+  return [
+    ['receipts created (reader)', { to: [user(receipt.user_id)], payload: receipt }],
+    [
+      'receipts created',
+      { to: [{ room: receipt.room_id, exceptUser: receipt.user_id }], payload: roomReceipt }
+    ]
+  ]
+}
+
+// Publishes one catalogue event outside a service call (presence batches, receipts' two versions).
+export const publishEvent = (app: Application, key: string, delivery: Delivery) => {
+  const spec = events[key]
+  if (!spec) throw new Error(`Unknown event "${key}": add it to src/realtime/events.ts`)
+  sendEvent(app, wireName(key), spec.schema, delivery.payload, delivery.to)
+}
+
+export const publishServiceEvents = (app: Application) => {
+  for (const [key, route] of Object.entries(routes)) {
+    if (!events[key]) throw new Error(`Route for unknown event "${key}"`)
+    const [path, event] = wireName(key).split(' ')
+    app.service(path as any).on(event, async (data: any, context?: HookContext) => {
+      try {
+        const external = externalOf(data, context)
+        if (external === undefined) return
+        for (const delivery of await route(external, context, app)) publishEvent(app, key, delivery)
+      } catch (error) {
+        // The change is committed and answered; a failed announcement is logged (clients catch up on reconnect).
+        logger.error({ err: error, event: key }, 'publishing an event failed')
+      }
+    })
+  }
+}
