@@ -16,6 +16,8 @@ import {
   isPrivateAddress
 } from '../../src/notifications/net-guard'
 import { browserKeys } from './helpers'
+import { pushSubscriptionSchema } from '../../src/services/push-subscriptions/push-subscriptions.schema'
+import { assertMatches, assertPageMatches } from '../helpers/schemas'
 
 const endpoint = () => `https://push.example.com/send/${uniq('ep')}`
 
@@ -31,10 +33,13 @@ forEachTransport('push-subscriptions', (transport) => {
     const sub = await b
       .service('push-subscriptions')
       .create({ endpoint: url, expirationTime: null, keys: browserKeys().keys })
+    assertMatches(pushSubscriptionSchema, sub)
     assert.equal(sub.user_id, bob.id)
     assert.equal(sub.endpoint, url)
     assert.ok(!('keys' in sub) && !('p256dh' in sub), 'keys are never sent back')
     const page = await b.service('push-subscriptions').find()
+    assertPageMatches(pushSubscriptionSchema, page)
+    assertMatches(pushSubscriptionSchema, await b.service('push-subscriptions').get(sub.id))
     assert.deepEqual(
       page.data.map((s) => s.id),
       [sub.id]
@@ -48,9 +53,12 @@ forEachTransport('push-subscriptions', (transport) => {
     const again = await b.service('push-subscriptions').create({ endpoint: url, keys: browserKeys().keys })
     assert.equal(again.id, sub.id)
     const moved = await c.service('push-subscriptions').create({ endpoint: url, keys: browserKeys().keys })
+    assertMatches(pushSubscriptionSchema, moved)
     assert.equal(moved.user_id, carol.id)
     assert.equal((await b.service('push-subscriptions').find()).total, 0)
-    assert.equal((await c.service('push-subscriptions').remove(moved.id)).id, moved.id)
+    const removed = await c.service('push-subscriptions').remove(moved.id)
+    assertMatches(pushSubscriptionSchema, removed)
+    assert.equal(removed.id, moved.id)
     assert.equal((await c.service('push-subscriptions').find()).total, 0)
   })
 

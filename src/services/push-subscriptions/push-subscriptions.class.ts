@@ -1,11 +1,13 @@
 // Push subscriptions: each user registers their devices (browsers) for web push, lists and removes their own.
 // A browser profile has one endpoint: registering it again (after a re-login as someone else) moves it to the
 // new user, so the previous user's notifications stop appearing on a device they no longer use.
-import { BadRequest, MethodNotAllowed, NotFound } from '@feathersjs/errors'
-import type { Id, NullableId, Params } from '@feathersjs/feathers'
-import type { Knex } from 'knex'
+import { BadRequest, MethodNotAllowed } from '@feathersjs/errors'
+import type { Id, NullableId, PaginationOptions, ServiceInterface } from '@feathersjs/feathers'
+import { KnexService } from '@feathersjs/knex'
+import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
+import { notFound } from '../../errors'
 import { EndpointRefused, checkEndpoint } from '../../notifications/net-guard'
 import { vapidKeysOf } from '../../notifications/vapid'
 import type {
@@ -16,62 +18,60 @@ import type {
 } from './push-subscriptions.schema'
 
 export type { PushSubscription, PushSubscriptionData, PushSubscriptionPage, PushSubscriptionQuery }
-export interface PushSubscriptionParams extends Params<PushSubscriptionQuery> {}
+export interface PushSubscriptionParams extends KnexAdapterParams<PushSubscriptionQuery> {}
 
 // Devices per user: the oldest registrations beyond this are dropped (each push fans out to all of them).
 export const MAX_DEVICES = 10
 
-const notFound = () => new NotFound('Push subscription not found', { code: 'not_found' })
-
-const toSubscription = (row: any): PushSubscription => ({
-  id: row.id,
-  user_id: row.user_id,
-  endpoint: row.endpoint,
-  user_agent: row.user_agent ?? null,
-  created_at: row.created_at,
-  last_success_at: row.last_success_at ?? null
-})
+const subscriptionNotFound = () => notFound('Push subscription not found')
 
 const decoded = (value: string) => Buffer.from(value.replace(/=+$/, ''), 'base64url')
 
-export class PushSubscriptionService {
-  constructor(public app: Application) {}
+export class PushSubscriptionService
+  extends KnexService<PushSubscription, PushSubscriptionData, PushSubscriptionParams>
+  implements ServiceInterface<PushSubscription, PushSubscriptionData, PushSubscriptionParams>
+{
+  app!: Application
 
-  get db(): Knex {
-    return this.app.get('postgresqlClient')
+  // My devices, oldest first; the keys are dropped by pushSubscriptionResolver.
+  private mine(params: PushSubscriptionParams) {
+    const user = requireUser(params)
+    return this.createQuery({
+      ...params,
+      query: { ...params.query, $sort: { created_at: 1, id: 1 } }
+    } as PushSubscriptionParams).where('push_subscriptions.user_id', user.id)
   }
 
-  async find(params: PushSubscriptionParams): Promise<PushSubscriptionPage> {
-    const user = requireUser(params)
-    const { $limit, $skip = 0 } = params.query ?? {}
-    const limit = Math.min($limit ?? MAX_DEVICES, 100)
-    const base = this.db('push_subscriptions').where({ user_id: user.id })
-    const [{ count }] = await base.clone().count({ count: '*' })
-    const rows =
-      limit === 0
-        ? []
-        : await base
-            .orderBy([{ column: 'created_at' }, { column: 'id' }])
-            .limit(limit)
-            .offset($skip)
+  // The page also carries the VAPID public key a browser needs to subscribe.
+  override async find(
+    params?: PushSubscriptionParams & { paginate?: PaginationOptions }
+  ): Promise<PushSubscriptionPage>
+  override async find(params?: PushSubscriptionParams & { paginate: false }): Promise<PushSubscription[]>
+  override async find(params?: PushSubscriptionParams): Promise<PushSubscriptionPage | PushSubscription[]>
+  override async find(
+    params: PushSubscriptionParams = {}
+  ): Promise<PushSubscriptionPage | PushSubscription[]> {
+    const result = await this._find({ ...params, knex: this.mine(params) })
+    if (Array.isArray(result)) return result
     const { publicKey } = await vapidKeysOf(this.app)
-    return {
-      total: Number(count),
-      limit,
-      skip: $skip,
-      data: rows.map(toSubscription),
-      vapid_public_key: publicKey
-    }
+    return { ...result, vapid_public_key: publicKey }
   }
 
-  async get(id: Id, params: PushSubscriptionParams): Promise<PushSubscription> {
-    const user = requireUser(params)
-    const row = await this.db('push_subscriptions').where({ id, user_id: user.id }).first()
-    if (!row) throw notFound()
-    return toSubscription(row)
+  override async get(id: Id, params: PushSubscriptionParams = {}): Promise<PushSubscription> {
+    const [row] = await this.mine({ ...params, query: {} }).where('push_subscriptions.id', id)
+    if (!row) throw subscriptionNotFound()
+    return row
   }
 
-  async create(data: PushSubscriptionData, params: PushSubscriptionParams): Promise<PushSubscription> {
+  override async create(
+    data: PushSubscriptionData,
+    params?: PushSubscriptionParams
+  ): Promise<PushSubscription>
+  override async create(
+    data: PushSubscriptionData[],
+    params?: PushSubscriptionParams
+  ): Promise<PushSubscription[]>
+  override async create(data: any, params: PushSubscriptionParams = {}): Promise<any> {
     if (Array.isArray(data)) throw new MethodNotAllowed('Register one device at a time')
     const user = requireUser(params)
     try {
@@ -92,7 +92,7 @@ export class PushSubscriptionService {
     }
     const agent = params.headers?.['user-agent']
     const userAgent = typeof agent === 'string' ? agent.slice(0, 300) : null
-    const row = await this.db.transaction(async (trx) => {
+    const row = await this.Model.transaction(async (trx) => {
       const result = await trx.raw(
         `insert into push_subscriptions (user_id, endpoint, p256dh, auth, user_agent) values (?, ?, ?, ?, ?)
          on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh,
@@ -115,14 +115,23 @@ export class PushSubscriptionService {
         .del()
       return result.rows[0]
     })
-    return toSubscription(row)
+    return row
   }
 
-  async remove(id: NullableId, params: PushSubscriptionParams): Promise<PushSubscription> {
+  override async remove(id: Id, params?: PushSubscriptionParams): Promise<PushSubscription>
+  override async remove(id: null, params?: PushSubscriptionParams): Promise<PushSubscription[]>
+  override async remove(id: NullableId, params: PushSubscriptionParams = {}): Promise<any> {
     if (id === null) throw new MethodNotAllowed('Remove one device at a time')
     const user = requireUser(params)
-    const [row] = await this.db('push_subscriptions').where({ id, user_id: user.id }).del().returning('*')
-    if (!row) throw notFound()
-    return toSubscription(row)
+    const [row] = await this.Model('push_subscriptions').where({ id, user_id: user.id }).del().returning('*')
+    if (!row) throw subscriptionNotFound()
+    return row
   }
 }
+
+// A page holds every device a user may have (MAX_DEVICES) unless asked for fewer.
+export const getOptions = (app: Application): KnexAdapterOptions => ({
+  paginate: { default: MAX_DEVICES, max: 100 },
+  Model: app.get('postgresqlClient'),
+  name: 'push_subscriptions'
+})

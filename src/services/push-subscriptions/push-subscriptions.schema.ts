@@ -1,7 +1,9 @@
 // Push subscription schemas: a browser's PushSubscription (endpoint + keys) as the Push API gives it, and the
 // devices of mine that the server pushes to (keys are never sent back).
+import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -20,6 +22,16 @@ export const pushSubscriptionSchema = Type.Object(
   { $id: 'PushSubscription', additionalProperties: false }
 )
 export type PushSubscription = Static<typeof pushSubscriptionSchema>
+
+// The keys are the push service's secret for this device: stored for sending, never returned, not even to
+// the device's owner.
+export const pushSubscriptionResolver = resolve<
+  PushSubscription & { p256dh?: string; auth?: string },
+  HookContext
+>({
+  p256dh: async () => undefined,
+  auth: async () => undefined
+})
 
 // PushSubscription.toJSON() of a browser: expirationTime is accepted and ignored (push services report
 // expired subscriptions with 404/410, which removes them).

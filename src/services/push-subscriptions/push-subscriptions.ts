@@ -2,8 +2,12 @@
 // to the device registering itself; removals by the push service (404/410) are silent too.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { PushSubscriptionService } from './push-subscriptions.class'
-import { pushSubscriptionDataValidator, pushSubscriptionQueryValidator } from './push-subscriptions.schema'
+import { PushSubscriptionService, getOptions } from './push-subscriptions.class'
+import {
+  pushSubscriptionDataValidator,
+  pushSubscriptionQueryValidator,
+  pushSubscriptionResolver
+} from './push-subscriptions.schema'
 import { pushSubscriptionMethods, pushSubscriptionPath } from './push-subscriptions.shared'
 
 export * from './push-subscriptions.class'
@@ -14,12 +18,14 @@ const noEvent = async (context: HookContext) => {
 }
 
 export const pushSubscription = (app: Application) => {
-  app.use(pushSubscriptionPath, new PushSubscriptionService(app), {
-    methods: [...pushSubscriptionMethods],
-    events: []
-  })
+  const service = new PushSubscriptionService(getOptions(app))
+  service.app = app
+  app.use(pushSubscriptionPath, service, { methods: [...pushSubscriptionMethods], events: [] })
 
   app.service(pushSubscriptionPath).hooks({
+    around: {
+      all: [schemaHooks.resolveResult(pushSubscriptionResolver)]
+    },
     before: {
       find: [schemaHooks.validateQuery(pushSubscriptionQueryValidator)],
       create: [schemaHooks.validateData(pushSubscriptionDataValidator)]
