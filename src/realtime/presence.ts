@@ -4,7 +4,7 @@
 import { deploymentKey } from './deployment-key'
 import type { Application } from '../declarations'
 import { logger } from '../logger'
-import { orgChannel } from './channel-names'
+import { publishEvent } from './service-events'
 import { MemoryPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
 import { RedisPresenceStore } from './presence-redis'
@@ -180,7 +180,8 @@ export class PresenceTracker {
     this.flushTimer = null
     const outbox = this.outbox
     this.outbox = new Map()
-    for (const [orgId, events] of outbox) this.app.io?.to(orgChannel(orgId)).emit('presence patched', events)
+    for (const [orgId, events] of outbox)
+      publishEvent(this.app, 'presence patched', { to: [{ org: orgId }], payload: events })
   }
 
   // Remembers work under way for stop(); logs and swallows failures unless the caller handles them itself.
