@@ -1,6 +1,8 @@
 // Notification preference schemas: a user's defaults (level plus email/push on or off) and per-room level overrides.
+import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -29,6 +31,11 @@ export const notificationPreferenceSchema = Type.Object(
   { $id: 'NotificationPreference', additionalProperties: false }
 )
 export type NotificationPreference = Static<typeof notificationPreferenceSchema>
+// Upserts return whether they inserted (see the class); that is bookkeeping, not part of the preference.
+export const notificationPreferenceResolver = resolve<
+  NotificationPreference & { inserted?: boolean },
+  HookContext
+>({ inserted: async () => undefined })
 
 // Sets (creates or replaces) my defaults (no room_id) or my override for a room I am a member of.
 export const notificationPreferenceDataSchema = Type.Object(

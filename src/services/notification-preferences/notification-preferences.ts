@@ -3,11 +3,12 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { publish } from '../../realtime/publish'
 import { userChannel } from '../../realtime/channel-names'
-import { NotificationPreferenceService, REPLACED } from './notification-preferences.class'
+import { NotificationPreferenceService, REPLACED, getOptions } from './notification-preferences.class'
 import {
   notificationPreferenceDataValidator,
   notificationPreferencePatchValidator,
-  notificationPreferenceQueryValidator
+  notificationPreferenceQueryValidator,
+  notificationPreferenceResolver
 } from './notification-preferences.schema'
 import { notificationPreferenceMethods, notificationPreferencePath } from './notification-preferences.shared'
 
@@ -20,12 +21,15 @@ const announceReplaced = async (context: HookContext) => {
 }
 
 export const notificationPreference = (app: Application) => {
-  app.use(notificationPreferencePath, new NotificationPreferenceService(app), {
+  app.use(notificationPreferencePath, new NotificationPreferenceService(getOptions(app)), {
     methods: [...notificationPreferenceMethods],
     events: []
   })
 
   app.service(notificationPreferencePath).hooks({
+    around: {
+      all: [schemaHooks.resolveResult(notificationPreferenceResolver)]
+    },
     before: {
       all: [schemaHooks.validateQuery(notificationPreferenceQueryValidator)],
       create: [schemaHooks.validateData(notificationPreferenceDataValidator)],

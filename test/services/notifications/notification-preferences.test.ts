@@ -7,6 +7,8 @@ import { sharedServer } from '../../helpers/server'
 import { clientPool, memberOf, orgWith, rejectsWith } from '../rooms/helpers'
 import { notificationsSettled } from '../../notifications/helpers'
 import type { ClientApplication } from '../../../src/client'
+import { notificationPreferenceSchema as preferenceSchema } from '../../../src/services/notification-preferences/notification-preferences.schema'
+import { assertMatches, assertPageMatches } from '../../helpers/schemas'
 
 const settled = () => notificationsSettled(sharedServer().app)
 
@@ -26,6 +28,7 @@ forEachTransport('notification-preferences', (transport) => {
     const { members } = await orgWith(pool.url, 1)
     const b = await pool.client(members[0])
     const page = await b.service('notification-preferences').find()
+    assertPageMatches(preferenceSchema, page)
     assert.equal(page.total, 1)
     const [defaults] = page.data
     assert.deepEqual(
@@ -33,12 +36,15 @@ forEachTransport('notification-preferences', (transport) => {
       { room_id: null, level: 'all', email: true, push: true }
     )
     const set = await b.service('notification-preferences').create({ level: 'mentions', email: false })
+    assertMatches(preferenceSchema, set)
     assert.equal(set.id, defaults.id, 'the same row')
     assert.deepEqual([set.level, set.email, set.push], ['mentions', false, true])
     const patched = await b.service('notification-preferences').patch(set.id, { push: false })
+    assertMatches(preferenceSchema, patched)
+    assertMatches(preferenceSchema, await b.service('notification-preferences').get(set.id))
     assert.deepEqual([patched.level, patched.email, patched.push], ['mentions', false, false])
     // Removing my defaults resets them.
-    await b.service('notification-preferences').remove(set.id)
+    assertMatches(preferenceSchema, await b.service('notification-preferences').remove(set.id))
     const [reset] = (await b.service('notification-preferences').find()).data
     assert.deepEqual([reset.level, reset.email, reset.push], ['all', true, true])
   })
@@ -84,6 +90,7 @@ forEachTransport('notification-preferences', (transport) => {
 
     await b.service('notification-preferences').create({ level: 'mentions' })
     const override = await b.service('notification-preferences').create({ room_id: dm.id, level: 'all' })
+    assertMatches(preferenceSchema, override)
     assert.deepEqual(
       [override.room_id, override.level, override.email, override.push],
       [dm.id, 'all', null, null]
@@ -100,6 +107,7 @@ forEachTransport('notification-preferences', (transport) => {
     assert.ok(!(await notified(b, 'mention')).includes(inQuiet))
 
     const listed = await b.service('notification-preferences').find()
+    assertPageMatches(preferenceSchema, listed)
     assert.deepEqual(
       listed.data.map((p) => p.room_id),
       [null, dm.id, quiet.id]
