@@ -1,8 +1,9 @@
 // Receipts: a member moves their read/delivered pointers forward (never back, never past the room's last
 // seq) in ONE statement; members list everyone's pointers. No row per message per member, ever.
 import { BadRequest } from '@feathersjs/errors'
-import type { Params } from '@feathersjs/feathers'
-import type { Knex } from 'knex'
+import type { Paginated, PaginationOptions, ServiceInterface } from '@feathersjs/feathers'
+import { KnexService } from '@feathersjs/knex'
+import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
 import { requireMembership, roomNotFound } from '../members/membership'
@@ -11,7 +12,7 @@ import { unreadSql } from '../unread-counts/unread'
 import type { MemberPointer, Receipt, ReceiptData, ReceiptPage, ReceiptQuery } from './receipts.schema'
 
 export type { MemberPointer, Receipt, ReceiptData, ReceiptPage, ReceiptQuery }
-export interface ReceiptParams extends Params<ReceiptQuery> {}
+export interface ReceiptParams extends KnexAdapterParams<ReceiptQuery> {}
 
 // Which pointers a create actually moved; decides where (and whether) the event goes.
 export const MOVED = Symbol('receipt-moved')
@@ -51,41 +52,48 @@ select t.room_id, t.user_id, t.last_read_seq as old_read, t.delivered_seq as old
   t.new_read, t.new_delivered, ${unreadSql('t.room_id', 't.new_read', 't.user_id')} as unread_count
 from target t`
 
-export class ReceiptService {
-  constructor(public app: Application) {}
-
-  get db(): Knex {
-    return this.app.get('postgresqlClient')
+// Reads room_members rows (a member's pointers); writes only through MOVE_SQL.
+export class ReceiptService
+  extends KnexService<MemberPointer, ReceiptData, ReceiptParams>
+  implements ServiceInterface<MemberPointer, ReceiptData, ReceiptParams>
+{
+  // Everyone's pointers in a room I am in, in join order, paginated like members (memberPointerResolver
+  // turns the bigint pointers into numbers and drops the row id).
+  private async pointers(params: ReceiptParams) {
+    await requireMembership(this.Model, params, params.query?.room_id)
+    const knex = this.createQuery({
+      ...params,
+      query: {
+        ...params.query,
+        $select: ['user_id', 'last_read_seq', 'delivered_seq'],
+        $sort: { joined_at: 1, id: 1 }
+      }
+    } as ReceiptParams)
+    // Wrapped: a query builder is thenable, so an async function would run it instead of returning it.
+    return { knex }
   }
 
-  // Everyone's pointers in a room I am in, in join order, paginated like members.
-  async find(params: ReceiptParams = {}): Promise<ReceiptPage> {
-    const { room_id: roomId, $limit, $skip = 0 } = params.query ?? ({} as ReceiptQuery)
-    await requireMembership(this.db, params, roomId)
-    const limit = Math.min($limit ?? 100, 1000)
-    const base = this.db('room_members').where({ room_id: roomId })
-    const counted = await base.clone().count({ count: '*' })
-    const rows = await base
-      .select('user_id', 'last_read_seq', 'delivered_seq')
-      .orderBy([{ column: 'joined_at' }, { column: 'id' }])
-      .limit(limit)
-      .offset($skip)
-    const data: MemberPointer[] = rows.map((row) => ({
-      user_id: row.user_id,
-      last_read_seq: Number(row.last_read_seq),
-      delivered_seq: Number(row.delivered_seq)
-    }))
-    return { total: Number(counted[0]?.count ?? 0), limit, skip: $skip, data }
+  override async find(
+    params?: ReceiptParams & { paginate?: PaginationOptions }
+  ): Promise<Paginated<MemberPointer>>
+  override async find(params?: ReceiptParams & { paginate: false }): Promise<MemberPointer[]>
+  override async find(params?: ReceiptParams): Promise<Paginated<MemberPointer> | MemberPointer[]>
+  override async find(params: ReceiptParams = {}): Promise<Paginated<MemberPointer> | MemberPointer[]> {
+    return this._find({ ...params, ...(await this.pointers(params)) })
   }
 
-  async create(data: ReceiptData, params: ReceiptParams = {}): Promise<Receipt> {
+  // The pointer move, with the caller's unread count after it. Shaped here rather than by a resolver: the
+  // MOVED mark must reach publishReceipts on the very object the event carries.
+  override async create(data: ReceiptData, params?: ReceiptParams): Promise<Receipt>
+  override async create(data: ReceiptData[], params?: ReceiptParams): Promise<Receipt[]>
+  override async create(data: any, params: ReceiptParams = {}): Promise<any> {
     const user = requireUser(params)
     if (data.read_seq === undefined && data.delivered_seq === undefined) {
       throw new BadRequest('Give read_seq, delivered_seq or both', { code: 'validation_error' })
     }
     if (!isUuid(data.room_id) || !user.org_id) throw roomNotFound()
     // An absent pointer is 0: least(NULL, x) would be x in PostgreSQL, i.e. "everything".
-    const result = await this.db.raw(MOVE_SQL, {
+    const result = await this.Model.raw(MOVE_SQL, {
       roomId: data.room_id,
       userId: user.id,
       orgId: user.org_id,
@@ -109,3 +117,10 @@ export class ReceiptService {
     return receipt
   }
 }
+
+// A room's pointers, like its members, come a hundred to a page unless asked otherwise.
+export const getOptions = (app: Application): KnexAdapterOptions => ({
+  paginate: { default: 100, max: 1000 },
+  Model: app.get('postgresqlClient'),
+  name: 'room_members'
+})

@@ -1,6 +1,8 @@
 // Receipt schemas: moving my read/delivered pointers in a room, and the pointers of a room's members.
+import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -25,6 +27,12 @@ export const memberPointerSchema = Type.Object(
   { $id: 'MemberPointer', additionalProperties: false }
 )
 export type MemberPointer = Static<typeof memberPointerSchema>
+// room_members rows: the pointers are bigint columns (strings from pg); the row id is not part of a pointer.
+export const memberPointerResolver = resolve<MemberPointer & { id?: string }, HookContext>({
+  last_read_seq: async (value) => Number(value),
+  delivered_seq: async (value) => Number(value),
+  id: async () => undefined
+})
 
 // At least one of the pointers (checked by the service, with a clearer message than a schema union gives).
 export const receiptDataSchema = Type.Object(

@@ -4,9 +4,9 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { roomChannel, userChannel } from '../../realtime/channel-names'
-import { ReceiptService, movedOf } from './receipts.class'
+import { ReceiptService, getOptions, movedOf } from './receipts.class'
 import type { MemberPointer, Receipt } from './receipts.class'
-import { receiptDataValidator, receiptQueryValidator } from './receipts.schema'
+import { memberPointerResolver, receiptDataValidator, receiptQueryValidator } from './receipts.schema'
 import { receiptMethods, receiptPath } from './receipts.shared'
 import { requireOrg } from '../../hooks/require-org'
 
@@ -47,9 +47,12 @@ const publishReceipts = (app: Application) => {
 }
 
 export const receipt = (app: Application) => {
-  app.use(receiptPath, new ReceiptService(app), { methods: [...receiptMethods], events: [] })
+  app.use(receiptPath, new ReceiptService(getOptions(app)), { methods: [...receiptMethods], events: [] })
 
   app.service(receiptPath).hooks({
+    around: {
+      find: [schemaHooks.resolveResult(memberPointerResolver)]
+    },
     before: {
       all: [requireOrg],
       find: [schemaHooks.validateQuery(receiptQueryValidator)],

@@ -8,6 +8,8 @@ import { forEachTransport } from '../../helpers/clients'
 import { createOrg } from '../../helpers/fixtures'
 import { clients, tableSizes, team } from './helpers'
 import { notificationsSettled } from '../../../src/notifications'
+import { memberPointerSchema, receiptSchema } from '../../../src/services/receipts/receipts.schema'
+import { assertMatches, assertPageMatches } from '../../helpers/schemas'
 
 forEachTransport('receipts', (transport) => {
   let url: string
@@ -27,6 +29,7 @@ forEachTransport('receipts', (transport) => {
       await a.service('messages').create({ room_id: room.id, body }, {})
 
     const first = await b.service('receipts').create({ room_id: room.id, read_seq: 2 })
+    assertMatches(receiptSchema, first)
     assert.deepEqual(first, {
       room_id: room.id,
       user_id: bob.id,
@@ -52,6 +55,7 @@ forEachTransport('receipts', (transport) => {
     assert.equal((await b.service('rooms').get(room.id, {})).unread_count, 1)
 
     const pointers = await b.service('receipts').find({ query: { room_id: room.id } })
+    assertPageMatches(memberPointerSchema, pointers)
     assert.equal(pointers.total, 2)
     // Members who joined together come in a stable but arbitrary order.
     const byUser = (list: typeof pointers.data) =>
@@ -65,6 +69,8 @@ forEachTransport('receipts', (transport) => {
     )
     const page1 = await b.service('receipts').find({ query: { room_id: room.id, $limit: 1 } })
     const page2 = await b.service('receipts').find({ query: { room_id: room.id, $limit: 1, $skip: 1 } })
+    assertPageMatches(memberPointerSchema, page1)
+    assertPageMatches(memberPointerSchema, page2)
     assert.deepEqual([page2.total, page2.limit, page2.skip, page2.data.length], [2, 1, 1, 1])
     assert.deepEqual(byUser([...page1.data, ...page2.data]), byUser(pointers.data))
 
