@@ -1,6 +1,8 @@
 // User search schemas: a prefix query and the matching users' public profiles, with my friendship to each.
+import { resolve, virtual } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
 import { friendshipStatusSchema } from '../friendships/friendships.schema'
 
@@ -30,6 +32,24 @@ export const userHitSchema = Type.Object(
   { $id: 'UserHit', additionalProperties: false }
 )
 export type UserHit = Static<typeof userHitSchema>
+
+// The search joins my friendship row as f_* columns; they become `friendship`, seen from the caller.
+type UserHitRow = UserHit & { f_id?: string | null; f_status?: any; f_requester_id?: string | null }
+export const userHitResolver = resolve<UserHitRow, HookContext>({
+  avatar_url: async (value) => value ?? null,
+  friendship: virtual(async (row, context) =>
+    row.f_id
+      ? {
+          id: row.f_id,
+          status: row.f_status,
+          direction: row.f_requester_id === context.params.user?.id ? 'outgoing' : 'incoming'
+        }
+      : null
+  ),
+  f_id: async () => undefined,
+  f_status: async () => undefined,
+  f_requester_id: async () => undefined
+})
 
 // `q` matches the start of a username or of any word of a name (case-insensitive); a leading @ is ignored.
 export const userSearchQuerySchema = Type.Object(

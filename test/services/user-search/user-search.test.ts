@@ -5,6 +5,8 @@ import { forEachTransport } from '../../helpers/clients'
 import { api, bearer, createOrg, register, uniq } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
 import { clientPool, db, rejectsWith } from '../rooms/helpers'
+import { userHitSchema } from '../../../src/services/user-search/user-search.schema'
+import { assertMatches } from '../../helpers/schemas'
 
 // A member of `admin`'s org with the given username and name (addMember picks random ones).
 const memberNamed = async (url: string, admin: Account, username: string, name: string) => {
@@ -53,6 +55,8 @@ forEachTransport('user-search', (transport) => {
     assert.deepEqual((await search(users.byFirstName.username))[0], users.byFirstName.id)
 
     const page = await member.service('user-search').find({ query: { q: 'ann', $limit: 2 } })
+    assert.deepEqual(Object.keys(page).sort(), ['data', 'has_more', 'limit'])
+    assertMatches(userHitSchema, page.data)
     assert.deepEqual([page.limit, page.has_more, page.data.length], [2, true, 2])
     const hit = page.data[0]
     assert.deepEqual(Object.keys(hit).sort(), [
@@ -81,6 +85,7 @@ forEachTransport('user-search', (transport) => {
         users.banned.id
       ])
     )
+    assertMatches(userHitSchema, asAdmin.data)
     assert.equal(asAdmin.data.find((u) => u.id === users.banned.id)?.status, 'banned')
     assert.ok(!asAdmin.data.some((u) => u.id === outsider.id), 'never another org')
     const asMember = await member.service('user-search').find({ query: { q: 'ann' } })
@@ -92,6 +97,7 @@ forEachTransport('user-search', (transport) => {
     const sent = await member.service('friendships').create({ user_id: users.byFirstName.id })
     await a.service('friendships').create({ user_id: users.inside.id })
     const hits = (await member.service('user-search').find({ query: { q: 'ann' } })).data
+    assertMatches(userHitSchema, hits)
     assert.deepEqual(hits.find((u) => u.id === users.byFirstName.id)?.friendship, {
       id: sent.id,
       status: 'pending',
