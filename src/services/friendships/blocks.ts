@@ -1,5 +1,6 @@
-// Block checks for other services (DMs, mentions, messages): a block by either of two users cuts contact both
-// ways, as users expect from Slack/Discord (the blocker does not DM the person they blocked either).
+// Block look-ups for other services: a block by either of two users cuts contact both ways, as users expect
+// from Slack/Discord (the blocker does not DM the person they blocked either). What a block refuses in rooms
+// is decided by the room policy (src/auth/room-policy.ts); mentions of blocked users are dropped here.
 import { Forbidden } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 
@@ -19,11 +20,6 @@ export const isBlockedBetween = async (db: Knex, a: string, b: string): Promise<
     .where({ status: 'blocked' })
     .first()
   return !!row
-}
-
-// Refuses contact between two users when either blocks the other (403 blocked).
-export const assertNotBlocked = async (db: Knex, a: string, b: string) => {
-  if (await isBlockedBetween(db, a, b)) throw blockedError()
 }
 
 // Of `userIds`, those with a block between them and `userId` (either direction).
@@ -46,11 +42,4 @@ export const blockedAmong = async (db: Knex, userId: string, userIds: string[]):
 export const withoutBlocked = async (db: Knex, senderId: string, userIds: string[]): Promise<string[]> => {
   const blocked = await blockedAmong(db, senderId, userIds)
   return blocked.size ? userIds.filter((id) => !blocked.has(id)) : userIds
-}
-
-// Sending in an existing DM: refused when the two users of the DM block each other. Group rooms are unaffected.
-export const assertDmNotBlocked = async (db: Knex, roomId: string, senderId: string) => {
-  const room = await db('rooms').select('dm_key').where({ id: roomId, kind: 'dm' }).first()
-  const peer = room?.dm_key?.split(':').find((id: string) => id !== senderId)
-  if (peer) await assertNotBlocked(db, senderId, peer)
 }

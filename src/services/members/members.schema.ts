@@ -1,6 +1,8 @@
 // Room member schemas: role in the room, read/delivery pointers, mute; joined with the user's public names.
+import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -29,6 +31,19 @@ export const memberSchema = Type.Object(
   { $id: 'Member', additionalProperties: false }
 )
 export type Member = Static<typeof memberSchema>
+export const memberValidator = getValidator(memberSchema, dataValidator)
+
+// Pointers are bigints in the database (strings from pg), numbers on the wire.
+export const memberResolver = resolve<Member, HookContext>({
+  last_read_seq: async (value) => Number(value),
+  delivered_seq: async (value) => Number(value)
+})
+
+// Whether someone muted a room is their own business: other members' rows (and the events built from them)
+// leave `muted` out.
+export const memberExternalResolver = resolve<Member, HookContext>({
+  muted: async (value, member, context) => (member.user_id === context.params.user?.id ? value : undefined)
+})
 
 // Either a room owner/admin adds someone, or a user joins with the room's join code.
 export const memberDataSchema = Type.Union(

@@ -1,7 +1,11 @@
 // Message schemas: text with a per-room seq, client idempotency id, mentions, edit/unsend/delete markers.
+import { resolve, virtual } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { deliveryFor } from './delivery'
+import type { Delivery } from './delivery'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -36,6 +40,35 @@ export const messageSchema = Type.Object(
   { $id: 'Message', additionalProperties: false }
 )
 export type Message = Static<typeof messageSchema>
+export const messageValidator = getValidator(messageSchema, dataValidator)
+
+// seq is a bigint in the database (a string from pg), a number on the wire.
+export const messageResolver = resolve<Message, HookContext>({
+  seq: async (value) => Number(value),
+  mentions: async (value) => value ?? []
+})
+
+// The delivery of a page's own messages, computed once per call for all of them (one query, see delivery.ts).
+const deliveries = new WeakMap<HookContext, Promise<Map<number, Delivery>>>()
+const deliveryOfCall = (context: HookContext, me: string, roomId: string) => {
+  let pending = deliveries.get(context)
+  if (!pending) {
+    const items: Message[] = context.method === 'find' ? context.result.data : [context.result]
+    const seqs = items.filter((m) => m.sender_id === me).map((m) => m.seq)
+    pending = deliveryFor(context.app.get('postgresqlClient'), roomId, me, seqs)
+    deliveries.set(context, pending)
+  }
+  return pending
+}
+
+// Delivery state only for the sender, and only when reading (find, get): events never carry it.
+export const messageExternalResolver = resolve<Message, HookContext>({
+  delivery: virtual(async (message, context) => {
+    const me = context.params.user?.id
+    if (!me || message.sender_id !== me || !['find', 'get'].includes(context.method)) return undefined
+    return (await deliveryOfCall(context, me, message.room_id)).get(message.seq)
+  })
+})
 
 export const messageDataSchema = Type.Object(
   {

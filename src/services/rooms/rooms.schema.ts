@@ -1,7 +1,10 @@
 // Room schemas: group rooms and DMs, plus the caller's own view (role, unread count, last message preview).
+import { resolve, virtual } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { VIEW_ONLY, dmPeerOf, lastMessageOf, showsJoinCode } from './rooms.view'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -43,6 +46,23 @@ export const roomSchema = Type.Object(
   { $id: 'Room', additionalProperties: false }
 )
 export type Room = Static<typeof roomSchema>
+export const roomValidator = getValidator(roomSchema, dataValidator)
+
+// A row of the caller's view (rooms.view.ts) as a Room: bigint counters as numbers, the DM's other person,
+// the last message assembled from its columns, the view's own columns gone.
+export const roomResolver = resolve<Room, HookContext>({
+  ...Object.fromEntries(VIEW_ONLY.map((field) => [field, async () => undefined])),
+  last_seq: async (value) => Number(value),
+  last_read_seq: async (value) => Number(value),
+  unread_count: async (value) => Number(value),
+  dm_peer_id: virtual(async (row, context) => dmPeerOf(row, context.params.user?.id)),
+  last_message: virtual(async (row) => lastMessageOf(row))
+})
+
+// The join code only for the room's owners and admins.
+export const roomExternalResolver = resolve<Room, HookContext>({
+  join_code: async (value, room) => (showsJoinCode(room) ? value : undefined)
+})
 
 export const groupRoomDataSchema = Type.Object(
   {

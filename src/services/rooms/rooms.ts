@@ -5,10 +5,17 @@ import { normalizeText } from '../../hooks/normalize-text'
 import { publish } from '../../realtime/publish'
 import { roomChannel, userChannel } from '../../realtime/channel-names'
 import { EXISTING, RoomService } from './rooms.class'
-import { roomDataValidator, roomPatchValidator, roomQueryValidator } from './rooms.schema'
+import {
+  roomDataValidator,
+  roomExternalResolver,
+  roomPatchValidator,
+  roomQueryValidator,
+  roomResolver
+} from './rooms.schema'
 import { sharedRoomFields } from './rooms.view'
 import { roomMethods, roomPath } from './rooms.shared'
 import { requireOrg } from '../../hooks/require-org'
+import { authorizeRoom, roomPatchActions } from '../../hooks/authorize-room'
 
 export * from './rooms.class'
 export * from './rooms.schema'
@@ -22,10 +29,17 @@ export const room = (app: Application) => {
   app.use(roomPath, new RoomService(app), { methods: [...roomMethods], events: [] })
 
   app.service(roomPath).hooks({
+    around: {
+      all: [schemaHooks.resolveExternal(roomExternalResolver), schemaHooks.resolveResult(roomResolver)]
+    },
     before: {
       all: [requireOrg, schemaHooks.validateQuery(roomQueryValidator)],
       create: [normalizeText({ name: 'line', topic: 'line' }), schemaHooks.validateData(roomDataValidator)],
-      patch: [normalizeText({ name: 'line', topic: 'line' }), schemaHooks.validateData(roomPatchValidator)]
+      patch: [
+        normalizeText({ name: 'line', topic: 'line' }),
+        schemaHooks.validateData(roomPatchValidator),
+        authorizeRoom(roomPatchActions)
+      ]
     },
     after: {
       create: [skipEventForExistingRoom]

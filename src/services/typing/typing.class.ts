@@ -2,12 +2,10 @@
 // expiry. At most one broadcast per user, room and kind per minIntervalMs, so a chatty client cannot flood a
 // room: extra calls are dropped silently (still a 201). The throttle is checked in memory first (free), then in
 // Redis when configured so a client spread over several processes is held to the same rate.
-import { Forbidden } from '@feathersjs/errors'
-import type { Params } from '@feathersjs/feathers'
-import type { Knex } from 'knex'
+// Who may type where is the room policy's (authorizeRoom('typing') in typing.ts).
+import type { Params, ServiceInterface } from '@feathersjs/feathers'
 import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
-import { requireMembership } from '../members/membership'
 import type { Typing, TypingData } from './typing.schema'
 
 export type { Typing, TypingData }
@@ -17,38 +15,40 @@ export const THROTTLED = Symbol('typing-throttled')
 
 const PRUNE_ABOVE = 10000
 
-export class TypingService {
+export class TypingService implements ServiceInterface<Typing, TypingData> {
   // "<room>:<user>:<kind>" -> until when this process will not broadcast it again.
   private recent = new Map<string, number>()
 
   constructor(public app: Application) {}
 
-  get db(): Knex {
-    return this.app.get('postgresqlClient')
-  }
-
   get settings() {
     return { ttlMs: 5000, minIntervalMs: 1000, ...(this.app.get('typing') ?? {}) }
   }
 
-  async create(data: TypingData, params: Params): Promise<Typing> {
-    const user = requireUser(params)
-    const { ttlMs, minIntervalMs } = this.settings
-    const now = Date.now()
+  private answer(data: TypingData, userId: string, now: number) {
     const stopped = data.stopped === true
     const result: Typing = {
       room_id: data.room_id,
-      user_id: user.id,
-      expires_at: new Date(stopped ? now : now + ttlMs).toISOString(),
+      user_id: userId,
+      expires_at: new Date(stopped ? now : now + this.settings.ttlMs).toISOString(),
       ...(stopped ? { stopped: true as const } : {})
     }
-    const key = `${data.room_id}:${user.id}:${stopped ? 'stop' : 'start'}`
-    // This process broadcast the same indicator moments ago, after checking membership: answer without a query.
-    if ((this.recent.get(key) ?? 0) > now) return throttled(result)
-    // Not a member (or another org's room): 404, the same as a room that does not exist.
-    const membership = await requireMembership(this.db, params, data.room_id)
-    if (membership.room_archived_at) throw new Forbidden('This room is archived', { code: 'room_archived' })
-    if (!(await this.claim(key, now, minIntervalMs))) return throttled(result)
+    return { result, key: `${data.room_id}:${userId}:${stopped ? 'stop' : 'start'}`, stopped }
+  }
+
+  // This process broadcast the same indicator moments ago, after authorizing it: the answer without a query
+  // (the service's hooks use it before authorizeRoom). Null when it has to go the whole way.
+  recentAnswer(data: TypingData, params: Params): Typing | null {
+    const now = Date.now()
+    const { result, key } = this.answer(data, requireUser(params).id, now)
+    return (this.recent.get(key) ?? 0) > now ? throttled(result) : null
+  }
+
+  async create(data: TypingData, params: Params): Promise<Typing> {
+    const user = requireUser(params)
+    const now = Date.now()
+    const { result, key, stopped } = this.answer(data, user.id, now)
+    if (!(await this.claim(key, now, this.settings.minIntervalMs))) return throttled(result)
     // After "stopped", the next keystroke must show up at once rather than wait out the start throttle.
     if (stopped) await this.release(`${data.room_id}:${user.id}:start`)
     return result

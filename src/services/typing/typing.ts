@@ -7,9 +7,16 @@ import { THROTTLED, TypingService } from './typing.class'
 import { typingDataValidator } from './typing.schema'
 import { typingMethods, typingPath } from './typing.shared'
 import { requireOrg } from '../../hooks/require-org'
+import { authorizeRoom } from '../../hooks/authorize-room'
 
 export * from './typing.class'
 export * from './typing.schema'
+
+// Typed here moments ago (and authorized then): answered from memory, before any query.
+const answerRecent = async (context: HookContext) => {
+  const answer = (context.self as TypingService).recentAnswer(context.data, context.params)
+  if (answer) context.result = answer
+}
 
 // A call dropped by the throttle answers normally but announces nothing.
 const skipThrottledEvent = async (context: HookContext) => {
@@ -21,7 +28,12 @@ export const typing = (app: Application) => {
 
   app.service(typingPath).hooks({
     before: {
-      create: [requireOrg, schemaHooks.validateData(typingDataValidator)]
+      create: [
+        requireOrg,
+        schemaHooks.validateData(typingDataValidator),
+        answerRecent,
+        authorizeRoom('typing')
+      ]
     },
     after: {
       create: [skipThrottledEvent]
