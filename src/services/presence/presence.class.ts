@@ -1,7 +1,8 @@
 // Presence: heartbeats keep the caller's connection online; find lists who of my org is online and when the
 // others were last seen. The live state is in the presence store (Redis or memory), last_seen_at in users.
-import type { Params } from '@feathersjs/feathers'
-import type { Knex } from 'knex'
+import type { Paginated, PaginationOptions, Params, ServiceInterface } from '@feathersjs/feathers'
+import { KnexService } from '@feathersjs/knex'
+import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
 import { requireOrgId, requireUser } from '../../auth/principal'
 import { presenceOf, restConnection } from '../../realtime/presence'
@@ -9,15 +10,16 @@ import { socketOf } from '../../realtime/sockets'
 import type { Heartbeat, Presence, PresenceData, PresencePage, PresenceQuery } from './presence.schema'
 
 export type { Heartbeat, Presence, PresenceData, PresencePage, PresenceQuery }
+export interface PresenceParams extends KnexAdapterParams<PresenceQuery> {}
 
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null)
+// Statuses are read from users rows (presenceResolver adds the live state); a heartbeat answers differently.
+type PresenceResult = Presence | Heartbeat
 
-export class PresenceService {
-  constructor(public app: Application) {}
-
-  get db(): Knex {
-    return this.app.get('postgresqlClient')
-  }
+export class PresenceService
+  extends KnexService<PresenceResult, PresenceData, PresenceParams>
+  implements ServiceInterface<PresenceResult, PresenceData, PresenceParams>
+{
+  app!: Application
 
   get tracker() {
     return presenceOf(this.app)
@@ -32,32 +34,34 @@ export class PresenceService {
     await this.tracker.stop()
   }
 
-  // Only users of the caller's org: ids of other orgs are left out, never confirmed to exist.
-  async find(params: Params<PresenceQuery>): Promise<PresencePage> {
+  // Only users of the caller's org, by username: ids of other orgs are left out, never confirmed to exist.
+  private inMyOrg(params: PresenceParams) {
     const orgId = requireOrgId(params)
-    const query = params.query ?? {}
-    const paginate = this.app.get('paginate') as { default: number; max: number }
-    const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
-    const skip = query.$skip ?? 0
-    const users = this.db('users').where({ org_id: orgId })
-    if (query.user_ids) users.whereIn('id', query.user_ids)
-    const [{ count }] = await users.clone().count({ count: '*' })
-    const rows =
-      limit === 0
-        ? []
-        : await users.clone().select('id', 'last_seen_at').orderBy('username').limit(limit).offset(skip)
-    const online = await this.tracker.statuses(rows.map((row) => row.id))
-    const now = new Date().toISOString()
-    const data: Presence[] = rows.map((row) =>
-      online.has(row.id)
-        ? { user_id: row.id, status: 'online', last_seen_at: now }
-        : { user_id: row.id, status: 'offline', last_seen_at: iso(row.last_seen_at) }
-    )
-    return { total: Number(count), limit, skip, data }
+    const { user_ids: userIds, ...query } = params.query ?? {}
+    return this.createQuery({
+      ...params,
+      query: {
+        ...query,
+        ...(userIds ? { id: { $in: userIds } } : {}),
+        $select: ['id', 'last_seen_at'],
+        $sort: { username: 1 }
+      }
+    } as PresenceParams).where('users.org_id', orgId)
+  }
+
+  override async find(
+    params?: PresenceParams & { paginate?: PaginationOptions }
+  ): Promise<Paginated<Presence>>
+  override async find(params?: PresenceParams & { paginate: false }): Promise<Presence[]>
+  override async find(params?: PresenceParams): Promise<Paginated<Presence> | Presence[]>
+  override async find(params: PresenceParams = {}): Promise<Paginated<Presence> | Presence[]> {
+    return this._find({ ...params, knex: this.inMyOrg(params) }) as Promise<Paginated<Presence>>
   }
 
   // Heartbeat of this socket, or over REST of this login session (so logout can end it).
-  async create(_data: PresenceData, params: Params): Promise<Heartbeat> {
+  override async create(_data: PresenceData, params?: Params): Promise<Heartbeat>
+  override async create(_data: PresenceData[], params?: Params): Promise<Heartbeat[]>
+  override async create(_data: any, params: Params = {}): Promise<any> {
     const user = requireUser(params)
     const socket = socketOf(params.connection)
     const sid = (params.authentication as any)?.payload?.sid
@@ -67,3 +71,9 @@ export class PresenceService {
     return { user_id: user.id, status: 'online', expires_at: new Date(expiresAt).toISOString() }
   }
 }
+
+export const getOptions = (app: Application): KnexAdapterOptions => ({
+  paginate: app.get('paginate'),
+  Model: app.get('postgresqlClient'),
+  name: 'users'
+})

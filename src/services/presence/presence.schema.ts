@@ -1,6 +1,9 @@
 // Presence schemas: a heartbeat (empty body), and statuses of users of my org with when they were last seen.
+import { resolve, virtual } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
+import { presenceOf } from '../../realtime/presence'
 import { dataValidator, queryValidator } from '../../validators'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -15,6 +18,36 @@ export const presenceSchema = Type.Object(
   { $id: 'Presence', additionalProperties: false }
 )
 export type Presence = Static<typeof presenceSchema>
+
+// Who of a result is online, asked of the presence store once per call (not once per row), with one "now".
+const liveStates = new WeakMap<HookContext, Promise<{ online: Set<string>; now: string }>>()
+const liveStateOf = (context: HookContext) => {
+  let state = liveStates.get(context)
+  if (!state) {
+    const rows: Array<{ id: string }> = context.result?.data ?? context.result ?? []
+    const now = new Date().toISOString()
+    state = presenceOf(context.app)
+      .statuses(rows.map((row) => row.id))
+      .then((online) => ({ online: new Set(online), now }))
+    liveStates.set(context, state)
+  }
+  return state
+}
+
+const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null)
+
+// users rows (id, last_seen_at) as statuses: online users were seen now, offline ones at last_seen_at.
+export const presenceResolver = resolve<Presence & { id?: string }, HookContext>({
+  user_id: virtual(async (row) => row.id!),
+  status: virtual(async (row, context) =>
+    (await liveStateOf(context)).online.has(row.id!) ? 'online' : 'offline'
+  ),
+  last_seen_at: async (value, row, context) => {
+    const { online, now } = await liveStateOf(context)
+    return online.has(row.id!) ? now : iso(value)
+  },
+  id: async () => undefined
+})
 
 // A heartbeat keeps the calling connection (this socket, or this login session over REST) alive for a TTL.
 export const presenceDataSchema = Type.Object({}, { $id: 'PresenceData', additionalProperties: false })

@@ -2,8 +2,8 @@
 // (src/realtime/presence.ts) to the user's org channel as `presence patched`, never by these methods.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { PresenceService } from './presence.class'
-import { presenceDataValidator, presenceQueryValidator } from './presence.schema'
+import { PresenceService, getOptions } from './presence.class'
+import { presenceDataValidator, presenceQueryValidator, presenceResolver } from './presence.schema'
 import { presenceMethods, presencePath } from './presence.shared'
 
 export * from './presence.class'
@@ -23,9 +23,14 @@ const noEvent = async (context: HookContext) => {
 }
 
 export const presence = (app: Application) => {
-  app.use(presencePath, new PresenceService(app), { methods: [...presenceMethods], events: [] })
+  const service = new PresenceService(getOptions(app))
+  service.app = app
+  app.use(presencePath, service, { methods: [...presenceMethods], events: [] })
 
   app.service(presencePath).hooks({
+    around: {
+      find: [schemaHooks.resolveResult(presenceResolver)]
+    },
     before: {
       find: [normalizeUserIds, schemaHooks.validateQuery(presenceQueryValidator)],
       create: [schemaHooks.validateData(presenceDataValidator)]

@@ -8,6 +8,8 @@ import { addMember, api, bearer, clientFor, createOrg, register } from '../../he
 import type { Account } from '../../helpers/fixtures'
 import { record } from '../../helpers/events'
 import { newKey, withKey } from '../api-keys/helpers'
+import { heartbeatSchema, presenceSchema } from '../../../src/services/presence/presence.schema'
+import { assertMatches, assertPageMatches } from '../../helpers/schemas'
 
 forEachTransport('presence', (transport) => {
   let url: string
@@ -30,6 +32,7 @@ forEachTransport('presence', (transport) => {
     const bobClient = (await connect(bob)).client
 
     const beat = await bobClient.service('presence').create({})
+    assertMatches(heartbeatSchema, beat)
     assert.deepEqual(Object.keys(beat).sort(), ['expires_at', 'status', 'user_id'])
     assert.equal(beat.user_id, bob.id)
     assert.equal(beat.status, 'online')
@@ -39,6 +42,7 @@ forEachTransport('presence', (transport) => {
     // A second heartbeat is no transition: nothing more is announced for it.
     await bobClient.service('presence').create({})
     let page = await watcher.client.service('presence').find({ query: { user_ids: [bob.id] } })
+    assertPageMatches(presenceSchema, page)
     assert.equal(page.data[0].status, 'online')
 
     await bobClient.logout()
@@ -58,6 +62,7 @@ forEachTransport('presence', (transport) => {
     await a.service('presence').create({})
 
     const all = await a.service('presence').find({})
+    assertPageMatches(presenceSchema, all)
     assert.equal(all.total, 4)
     assert.deepEqual(all.data.map((p) => p.user_id).sort(), [admin.id, ...members.map((m) => m.id)].sort())
     const mine = all.data.find((p) => p.user_id === admin.id)!
