@@ -1,6 +1,8 @@
 // Unread-count schemas: one entry per room the caller is in, with the numbers a room list badge needs.
+import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
 
 export const unreadCountSchema = Type.Object(
@@ -14,6 +16,12 @@ export const unreadCountSchema = Type.Object(
   { $id: 'UnreadCount', additionalProperties: false }
 )
 export type UnreadCount = Static<typeof unreadCountSchema>
+// Sequence numbers are bigint columns (strings from pg).
+export const unreadCountResolver = resolve<UnreadCount, HookContext>({
+  unread_count: async (value) => Number(value),
+  last_read_seq: async (value) => Number(value),
+  last_seq: async (value) => Number(value)
+})
 
 // No filters: the answer is always "all my rooms", so a client syncs its badges with one call.
 export const unreadCountQuerySchema = Type.Object(

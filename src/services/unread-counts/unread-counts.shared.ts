@@ -1,10 +1,13 @@
 // Client-side registration of the unread-counts service (find only).
+import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../client'
-import type { UnreadCount, UnreadCountQuery, UnreadCountService } from './unread-counts.class'
+import type { UnreadCount, UnreadCountQuery } from './unread-counts.class'
 
 export type { UnreadCount, UnreadCountQuery }
 
-export type UnreadCountClientService = Pick<UnreadCountService, (typeof unreadCountMethods)[number]>
+export interface UnreadCountClientService {
+  find(params?: Params<UnreadCountQuery>): Promise<UnreadCount[]>
+}
 
 export const unreadCountPath = 'unread-counts'
 

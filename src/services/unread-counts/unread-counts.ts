@@ -2,8 +2,8 @@
 // No events of its own: receipts (my devices) and messages (my rooms) tell clients when counts change.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../declarations'
-import { UnreadCountService } from './unread-counts.class'
-import { unreadCountQueryValidator } from './unread-counts.schema'
+import { UnreadCountService, getOptions } from './unread-counts.class'
+import { unreadCountQueryValidator, unreadCountResolver } from './unread-counts.schema'
 import { unreadCountMethods, unreadCountPath } from './unread-counts.shared'
 import { requireOrg } from '../../hooks/require-org'
 
@@ -11,9 +11,15 @@ export * from './unread-counts.class'
 export * from './unread-counts.schema'
 
 export const unreadCount = (app: Application) => {
-  app.use(unreadCountPath, new UnreadCountService(app), { methods: [...unreadCountMethods], events: [] })
+  app.use(unreadCountPath, new UnreadCountService(getOptions(app)), {
+    methods: [...unreadCountMethods],
+    events: []
+  })
 
   app.service(unreadCountPath).hooks({
+    around: {
+      all: [schemaHooks.resolveResult(unreadCountResolver)]
+    },
     before: {
       all: [requireOrg, schemaHooks.validateQuery(unreadCountQueryValidator)]
     }
