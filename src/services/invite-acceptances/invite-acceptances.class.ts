@@ -1,6 +1,6 @@
 // Accepting an invite as a signed-in user: redeem the token and join its org with its role, in one transaction.
 import { MethodNotAllowed } from '@feathersjs/errors'
-import type { Params } from '@feathersjs/feathers'
+import type { Params, ServiceInterface } from '@feathersjs/feathers'
 import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
 import { joinOrg } from '../../realtime/membership'
@@ -9,7 +9,12 @@ import type { InviteAcceptance, InviteAcceptanceData } from './invite-acceptance
 
 export type { InviteAcceptance, InviteAcceptanceData }
 
-export class InviteAcceptanceService<ServiceParams extends Params = Params> {
+// Write-only (create): nothing is read through it, so no adapter; the whole write is one transaction.
+export class InviteAcceptanceService<ServiceParams extends Params = Params> implements ServiceInterface<
+  InviteAcceptance,
+  InviteAcceptanceData,
+  ServiceParams
+> {
   constructor(public app: Application) {}
 
   async create(data: InviteAcceptanceData, params?: ServiceParams): Promise<InviteAcceptance> {
