@@ -1,10 +1,20 @@
 // Friendships between users of one org: request (by id or username), accept, reject, cancel, unfriend, block
 // and unblock. Users of other orgs, and rows that are not mine, answer 404 exactly like missing ones.
-import { BadRequest, MethodNotAllowed, NotFound } from '@feathersjs/errors'
-import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import { BadRequest, MethodNotAllowed } from '@feathersjs/errors'
+import type {
+  Id,
+  NullableId,
+  Paginated,
+  PaginationOptions,
+  Params,
+  ServiceInterface
+} from '@feathersjs/feathers'
+import { KnexService } from '@feathersjs/knex'
+import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { requireOrgId, requireUser } from '../../auth/principal'
+import { notFound } from '../../errors'
 import { isUuid } from '../../hooks/validate-id'
 import type {
   Friendship,
@@ -14,21 +24,21 @@ import type {
   FriendshipQuery,
   FriendshipView
 } from './friendships.schema'
-import { friendshipRows, myFriendshipRows, toFriendship, toViews } from './friendships.view'
+import { friendshipRows, myFriendshipRows, toFriendship } from './friendships.view'
 import { block, change, end, request } from './friendships.transitions'
 import type { FriendshipEvent, Outcome, Row } from './friendships.transitions'
 
 export type { Friendship, FriendshipData, FriendshipPage, FriendshipPatch, FriendshipQuery, FriendshipView }
 
-export interface FriendshipParams extends Params<FriendshipQuery> {}
+export interface FriendshipParams extends KnexAdapterParams<FriendshipQuery> {}
 
 // The event a call announces when it is not the method's default (a request that accepted, an unblock that
 // left the other's block), and a row a call replaced (announced as removed first). Read by friendships.ts.
 export const EVENT = Symbol('friendship-event')
 export const REPLACED = Symbol('friendship-replaced')
 
-const userNotFound = () => new NotFound('User not found', { code: 'not_found' })
-const friendshipNotFound = () => new NotFound('Friendship not found', { code: 'not_found' })
+const userNotFound = () => notFound('User not found')
+const friendshipNotFound = () => notFound('Friendship not found')
 
 const mark = <T extends object>(result: T, event: FriendshipEvent, replaced?: Friendship): T => {
   Object.defineProperty(result, EVENT, { value: event })
@@ -36,57 +46,60 @@ const mark = <T extends object>(result: T, event: FriendshipEvent, replaced?: Fr
   return result
 }
 
-export class FriendshipService {
-  constructor(public app: Application) {}
-
-  get db(): Knex {
-    return this.app.get('postgresqlClient')
-  }
-
+// Reads are rows of my friendships with both profiles (friendshipViewResolver turns them into my views);
+// writes are the transitions of friendships.transitions.ts, each in one transaction with the row locked.
+export class FriendshipService
+  extends KnexService<FriendshipView, FriendshipData, FriendshipParams, FriendshipPatch>
+  implements ServiceInterface<FriendshipView, FriendshipData, FriendshipParams, FriendshipPatch>
+{
   private caller(params: Params) {
     const user = requireUser(params)
     return { me: user.id as string, orgId: requireOrgId(params) }
   }
 
-  // Sorted by the other person's username: a friends list reads alphabetically, and pages stay stable.
-  async find(params: FriendshipParams): Promise<FriendshipPage> {
+  // My friendships matching the query, as a table named like the service so the adapter can count and page
+  // it. Sorted by the other person's username: a friends list reads alphabetically, and pages stay stable.
+  private mine(params: FriendshipParams) {
     const { me, orgId } = this.caller(params)
-    const { $limit, $skip = 0, status, direction, user_id: peerId } = params.query ?? {}
-    const limit = Math.min($limit ?? this.app.get('paginate')?.default ?? 25, 100)
-    const base = myFriendshipRows(this.db, me, orgId)
-    if (status) base.where('f.status', status)
-    if (direction) base.where(direction === 'outgoing' ? 'f.requester_id' : 'f.addressee_id', me)
+    const { status, direction, user_id: peerId } = params.query ?? {}
+    const rows = myFriendshipRows(this.Model, me, orgId).select(
+      this.Model.raw(
+        'lower(case when f.requester_id = ?::uuid then au.username else ru.username end) as peer_key',
+        [me]
+      )
+    )
+    if (status) rows.where('f.status', status)
+    if (direction) rows.where(direction === 'outgoing' ? 'f.requester_id' : 'f.addressee_id', me)
     if (peerId) {
-      base.where((q) =>
+      rows.where((q) =>
         q
           .where({ 'f.requester_id': peerId, 'f.addressee_id': me })
           .orWhere({ 'f.requester_id': me, 'f.addressee_id': peerId })
       )
     }
-    const [{ count }] = await base.clone().clearSelect().count({ count: '*' })
-    const rows =
-      limit === 0
-        ? []
-        : await base
-            .orderByRaw(
-              'lower(case when f.requester_id = ?::uuid then au.username else ru.username end), f.id',
-              [me]
-            )
-            .limit(limit)
-            .offset($skip)
-    return { total: Number(count), limit, skip: $skip, data: await toViews(this.app, rows, me, orgId) }
+    return this.Model.from(rows.as('friendships'))
+      .select('friendships.*')
+      .orderBy([{ column: 'friendships.peer_key' }, { column: 'friendships.id' }])
   }
 
-  async get(id: Id, params: FriendshipParams): Promise<FriendshipView> {
-    const { me, orgId } = this.caller(params)
-    return this.view(String(id), me, orgId)
+  override async find(
+    params?: FriendshipParams & { paginate?: PaginationOptions }
+  ): Promise<Paginated<FriendshipView>>
+  override async find(params?: FriendshipParams & { paginate: false }): Promise<FriendshipView[]>
+  override async find(params?: FriendshipParams): Promise<Paginated<FriendshipView> | FriendshipView[]>
+  override async find(params: FriendshipParams = {}): Promise<Paginated<FriendshipView> | FriendshipView[]> {
+    return this._find({ ...params, knex: this.mine(params) })
   }
 
-  private async view(id: string, me: string, orgId: string): Promise<FriendshipView> {
-    const row = await myFriendshipRows(this.db, me, orgId).where('f.id', id).first()
+  override async get(id: Id, params: FriendshipParams = {}): Promise<FriendshipView> {
+    return this.row(String(id), params)
+  }
+
+  // One of my rows, unresolved (the hooks' resolver makes it my view).
+  private async row(id: string, params: FriendshipParams): Promise<FriendshipView> {
+    const [row] = await this.mine({ ...params, query: {} }).where('friendships.id', id)
     if (!row) throw friendshipNotFound()
-    const [view] = await toViews(this.app, [row], me, orgId)
-    return view
+    return row
   }
 
   // The other user, by id or username, within my org. Requests go to active users only (like DMs); a block
@@ -96,7 +109,7 @@ export class FriendshipService {
       throw new BadRequest('Give either user_id or username', { code: 'validation_error' })
     }
     if (data.user_id === me) throw this.selfError(data)
-    const query = this.db('users').select('id', 'status').where({ org_id: orgId })
+    const query = this.Model('users').select('id', 'status').where({ org_id: orgId })
     if (data.user_id) query.where({ id: data.user_id })
     else query.whereRaw('lower(username) = ?', [data.username!.trim().replace(/^@/, '').toLowerCase()])
     const user = await query.first()
@@ -114,30 +127,37 @@ export class FriendshipService {
     )
   }
 
-  async create(data: FriendshipData, params: FriendshipParams): Promise<FriendshipView> {
+  override async create(data: FriendshipData, params?: FriendshipParams): Promise<FriendshipView>
+  override async create(data: FriendshipData[], params?: FriendshipParams): Promise<FriendshipView[]>
+  override async create(data: any, params: FriendshipParams = {}): Promise<any> {
     if (Array.isArray(data)) throw new MethodNotAllowed('One friendship at a time')
     const { me, orgId } = this.caller(params)
     const peer = await this.peer(orgId, me, data)
-    const outcome: Outcome = await this.db.transaction((trx) =>
+    const outcome: Outcome = await this.Model.transaction((trx) =>
       data.block ? block(trx, orgId, me, peer) : request(trx, orgId, me, peer)
     )
-    return mark(await this.view(outcome.id, me, orgId), outcome.event, outcome.replaced)
+    return mark(await this.row(outcome.id, params), outcome.event, outcome.replaced)
   }
 
-  async patch(id: NullableId, data: FriendshipPatch, params: FriendshipParams): Promise<FriendshipView> {
+  override async patch(id: Id, data: FriendshipPatch, params?: FriendshipParams): Promise<FriendshipView>
+  override async patch(id: null, data: FriendshipPatch, params?: FriendshipParams): Promise<FriendshipView[]>
+  override async patch(id: NullableId, data: FriendshipPatch, params: FriendshipParams = {}): Promise<any> {
     if (id === null) throw new MethodNotAllowed('Patch one friendship at a time')
     const { me, orgId } = this.caller(params)
-    await this.db.transaction(async (trx) =>
+    await this.Model.transaction(async (trx) =>
       change(trx, await this.lockMine(trx, String(id), me, orgId), me, orgId, data.status)
     )
-    return this.view(String(id), me, orgId)
+    return this.row(String(id), params)
   }
 
-  // Answers with the row as it was removed, or as it stays when the other user still blocks.
-  async remove(id: NullableId, params: FriendshipParams): Promise<Friendship> {
+  // Answers with the shared row as it was removed, or as it stays when the other user still blocks (no
+  // view: it may be gone).
+  override async remove(id: Id, params?: FriendshipParams): Promise<any>
+  override async remove(id: null, params?: FriendshipParams): Promise<any>
+  override async remove(id: NullableId, params: FriendshipParams = {}): Promise<Friendship> {
     if (id === null) throw new MethodNotAllowed('Remove one friendship at a time')
     const { me, orgId } = this.caller(params)
-    return this.db.transaction(async (trx) => {
+    return this.Model.transaction(async (trx) => {
       const row = await this.lockMine(trx, String(id), me, orgId)
       const before = await this.shared(trx, row.id)
       const outcome = await end(trx, row, me)
@@ -167,3 +187,9 @@ export class FriendshipService {
     return toFriendship(await friendshipRows(db).where('f.id', id).first())
   }
 }
+
+export const getOptions = (app: Application): KnexAdapterOptions => ({
+  paginate: app.get('paginate'),
+  Model: app.get('postgresqlClient'),
+  name: 'friendships'
+})

@@ -6,13 +6,13 @@ import type { Application, HookContext } from '../../declarations'
 import { normalizeText } from '../../hooks/normalize-text'
 import { publish } from '../../realtime/publish'
 import { userChannel } from '../../realtime/channel-names'
-import { EVENT, FriendshipService, REPLACED } from './friendships.class'
+import { EVENT, FriendshipService, REPLACED, getOptions } from './friendships.class'
 import {
   friendshipDataValidator,
   friendshipPatchValidator,
   friendshipQueryValidator
 } from './friendships.schema'
-import { sharedFriendshipFields } from './friendships.view'
+import { friendshipViewResolver, sharedFriendshipFields } from './friendships.view'
 import { friendshipMethods, friendshipPath } from './friendships.shared'
 import { requireOrg } from '../../hooks/require-org'
 
@@ -34,9 +34,20 @@ const bothUsers = (friendship: { requester_id: string; addressee_id: string }) =
 ]
 
 export const friendship = (app: Application) => {
-  app.use(friendshipPath, new FriendshipService(app), { methods: [...friendshipMethods], events: [] })
+  app.use(friendshipPath, new FriendshipService(getOptions(app)), {
+    methods: [...friendshipMethods],
+    events: []
+  })
 
+  // Removal answers with the shared row (the pair may be gone), everything else with the caller's view.
+  const asMyView = schemaHooks.resolveResult(friendshipViewResolver)
   app.service(friendshipPath).hooks({
+    around: {
+      find: [asMyView],
+      get: [asMyView],
+      create: [asMyView],
+      patch: [asMyView]
+    },
     before: {
       all: [requireOrg, schemaHooks.validateQuery(friendshipQueryValidator)],
       create: [normalizeText({ username: 'lower' }), schemaHooks.validateData(friendshipDataValidator)],

@@ -1,7 +1,9 @@
 // Reading friendships: the shared row with both users' public profiles, and the caller's view of it with the
 // other person's presence and our DM's last message and my unread count (the rooms view computes those).
+import { resolve } from '@feathersjs/schema'
 import type { Knex } from 'knex'
-import type { Application } from '../../declarations'
+import type { Application, HookContext } from '../../declarations'
+import { requireOrgId, requireUser } from '../../auth/principal'
 import { presenceOf } from '../../realtime/presence'
 import { roomViewQuery, toRoom } from '../rooms/rooms.view'
 import { friendshipSchema } from './friendships.schema'
@@ -103,3 +105,26 @@ export const toViews = async (
     }
   })
 }
+
+// My views of the rows of one call's result, computed once for all of them (toViews batches presence and
+// DMs), then handed out row by row by the resolver.
+const viewsByCall = new WeakMap<HookContext, Promise<Map<string, FriendshipView>>>()
+const viewsOf = (context: HookContext) => {
+  let views = viewsByCall.get(context)
+  if (!views) {
+    const result = context.result
+    const rows: any[] = Array.isArray(result) ? result : Array.isArray(result?.data) ? result.data : [result]
+    const me = requireUser(context.params).id as string
+    views = toViews(context.app, rows, me, requireOrgId(context.params)).then(
+      (list) => new Map(list.map((view) => [view.id, view]))
+    )
+    viewsByCall.set(context, views)
+  }
+  return views
+}
+
+// Rows of myFriendshipRows (with r_* / a_* profile columns) as the caller's views.
+export const friendshipViewResolver = resolve<FriendshipView, HookContext>({
+  converter: async (row, context) => (await viewsOf(context)).get(row.id)!,
+  properties: {}
+})

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict'
 import { forEachTransport } from '../../helpers/clients'
 import { clientPool, db, orgWith, rejectsWith } from '../rooms/helpers'
+import { friendshipSchema, friendshipViewSchema } from '../../../src/services/friendships/friendships.schema'
+import { assertMatches, assertPageMatches } from '../../helpers/schemas'
 
 forEachTransport('friendships', (transport) => {
   const pool = clientPool(transport)
@@ -15,6 +17,7 @@ forEachTransport('friendships', (transport) => {
     const c = await pool.client(carol)
 
     const toBob = await a.service('friendships').create({ user_id: bob.id })
+    assertMatches(friendshipViewSchema, toBob)
     assert.equal(toBob.status, 'pending')
     assert.equal(toBob.requester_id, admin.id)
     assert.equal(toBob.addressee_id, bob.id)
@@ -41,12 +44,14 @@ forEachTransport('friendships', (transport) => {
     assert.equal((await b.service('friendships').find({ query: { direction: 'outgoing' } })).total, 0)
 
     const accepted = await b.service('friendships').patch(toBob.id, { status: 'accepted' })
+    assertMatches(friendshipViewSchema, accepted)
     assert.equal(accepted.status, 'accepted')
     assert.ok(accepted.accepted_at)
     const rejected = await c.service('friendships').patch(toCarol.id, { status: 'rejected' })
     assert.equal(rejected.status, 'rejected')
 
     const friends = await a.service('friendships').find({ query: { status: 'accepted' } })
+    assertPageMatches(friendshipViewSchema, friends)
     assert.deepEqual(
       friends.data.map((f) => f.peer_id),
       [bob.id]
@@ -62,7 +67,9 @@ forEachTransport('friendships', (transport) => {
       byPeer.data.map((f) => f.status),
       ['rejected']
     )
-    assert.equal((await b.service('friendships').get(toBob.id)).status, 'accepted')
+    const got = await b.service('friendships').get(toBob.id)
+    assertMatches(friendshipViewSchema, got)
+    assert.equal(got.status, 'accepted')
     // One row per pair, whichever way the request went.
     const rows = await db()('friendships')
       .whereIn('requester_id', [admin.id, bob.id])
@@ -161,6 +168,7 @@ forEachTransport('friendships', (transport) => {
     await rejectsWith(c.service('friendships').remove(sent.id), 'NotFound', 'not_found')
 
     const cancelled = await a.service('friendships').remove(sent.id)
+    assertMatches(friendshipSchema, cancelled)
     assert.equal(cancelled.id, sent.id)
     await rejectsWith(b.service('friendships').get(sent.id), 'NotFound', 'not_found')
 
