@@ -71,6 +71,7 @@ export const authorizeRoom = (action: RoomAction | ActionsOf) => async (context:
   const db = context.app.get('postgresqlClient')
   const { where, what } = locate(context)
   const access = await loadRoomAccess(db, user, where)
+  // Its own code (not not_found): the client asks for a fresh code rather than concluding the room is gone.
   if (!access && 'joinCode' in where)
     throw new NotFound('No room has that join code', { code: 'join_code_invalid' })
   if (!access) throw notFound(what)
