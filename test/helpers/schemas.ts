@@ -4,30 +4,32 @@ import type { TSchema } from '@feathersjs/typebox'
 import { Ajv, addFormats } from '@feathersjs/schema'
 import type { ValidateFunction } from 'ajv'
 
-// Own instance: the app's validators already hold schemas by $id, and nested $ids would collide on reuse.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false }), [
-  'date-time',
-  'time',
-  'date',
-  'email',
-  'hostname',
-  'uri',
-  'uuid'
-])
-const compiled = new WeakMap<TSchema, ValidateFunction>()
-
-const withoutIds = (schema: TSchema) =>
-  JSON.parse(JSON.stringify(schema, (key, value) => (key === '$id' ? undefined : value)))
+// One Ajv per schema: the app's validators already hold schemas by $id, and schemas embedding the same
+// sub-schema would collide in a shared instance. `refs` are the schemas a Type.Ref points to.
+const newAjv = () =>
+  addFormats(new Ajv({ allErrors: true, strict: false }), [
+    'date-time',
+    'time',
+    'date',
+    'email',
+    'hostname',
+    'uri',
+    'uuid'
+  ])
+const compiled = new WeakMap<TSchema, { ajv: Ajv; validate: ValidateFunction }>()
 
 // Dates are compared as JSON sees them (REST delivers strings, internal calls Date objects).
 const asJson = (value: unknown) => JSON.parse(JSON.stringify(value))
 
-export const assertMatches = (schema: TSchema, value: unknown) => {
-  let validate = compiled.get(schema)
-  if (!validate) {
-    validate = ajv.compile(withoutIds(schema))
-    compiled.set(schema, validate)
+export const assertMatches = (schema: TSchema, value: unknown, refs: TSchema[] = []) => {
+  let entry = compiled.get(schema)
+  if (!entry) {
+    const ajv = newAjv()
+    for (const ref of refs) ajv.addSchema(ref)
+    entry = { ajv, validate: ajv.compile(schema) }
+    compiled.set(schema, entry)
   }
+  const { ajv, validate } = entry
   const values = Array.isArray(value) ? value : [value]
   for (const item of values) {
     if (!validate(asJson(item))) {

@@ -1,7 +1,7 @@
 // API keys: create generates the key and stores only its prefix and SHA-256; remove revokes instead of deleting.
 import crypto from 'node:crypto'
 import { MethodNotAllowed } from '@feathersjs/errors'
-import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Id, NullableId, Params, ServiceInterface } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
@@ -28,11 +28,10 @@ export const generateApiKey = () => {
   return { prefix, key, keyHash: sha256(key) }
 }
 
-export class ApiKeyService<ServiceParams extends Params = ApiKeyParams> extends KnexService<
-  ApiKey,
-  ApiKeyData,
-  ApiKeyParams
-> {
+export class ApiKeyService<ServiceParams extends Params = ApiKeyParams>
+  extends KnexService<ApiKey, ApiKeyData, ApiKeyParams>
+  implements ServiceInterface<ApiKey, ApiKeyData, ApiKeyParams>
+{
   app!: Application
 
   override async create(data: any, params?: ApiKeyParams): Promise<any> {

@@ -1,5 +1,5 @@
 // Audit logs: a read-only view of audit_logs; rows are only ever written by recordAudit inside transactions.
-import type { Params } from '@feathersjs/feathers'
+import type { Params, ServiceInterface } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
@@ -9,11 +9,9 @@ export type { AuditLog, AuditLogQuery }
 
 export interface AuditLogParams extends KnexAdapterParams<AuditLogQuery> {}
 
-export class AuditLogService<ServiceParams extends Params = AuditLogParams> extends KnexService<
-  AuditLog,
-  never,
-  AuditLogParams
-> {}
+export class AuditLogService<ServiceParams extends Params = AuditLogParams>
+  extends KnexService<AuditLog, never, AuditLogParams>
+  implements ServiceInterface<AuditLog, never, AuditLogParams> {}
 
 export const getOptions = (app: Application): KnexAdapterOptions => ({
   paginate: app.get('paginate'),

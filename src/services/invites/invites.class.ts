@@ -1,7 +1,7 @@
 // Invites: ADMINs and MANAGERs invite an email address into their org with a role; remove revokes.
 // The token is random, stored only as its sha256, and shown once in the create response.
 import { Conflict, MethodNotAllowed } from '@feathersjs/errors'
-import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Id, NullableId, Params, ServiceInterface } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
@@ -16,11 +16,10 @@ export interface InviteParams extends KnexAdapterParams<InviteQuery> {}
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-export class InviteService<ServiceParams extends Params = InviteParams> extends KnexService<
-  Invite,
-  InviteData,
-  InviteParams
-> {
+export class InviteService<ServiceParams extends Params = InviteParams>
+  extends KnexService<Invite, InviteData, InviteParams>
+  implements ServiceInterface<Invite, InviteData, InviteParams>
+{
   app!: Application
 
   override async create(data: any, params?: InviteParams): Promise<any> {

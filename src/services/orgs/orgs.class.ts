@@ -1,6 +1,6 @@
 // Organizations: a user without one creates it and becomes its ADMIN in the same transaction.
 import { Conflict, Forbidden, MethodNotAllowed } from '@feathersjs/errors'
-import type { Params } from '@feathersjs/feathers'
+import type { Params, ServiceInterface } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
@@ -23,12 +23,10 @@ const slugify = (name: string) =>
     .slice(0, 40)
     .replace(/-+$/g, '') || 'org'
 
-export class OrgService<ServiceParams extends Params = OrgParams> extends KnexService<
-  Org,
-  OrgData,
-  OrgParams,
-  OrgPatch
-> {
+export class OrgService<ServiceParams extends Params = OrgParams>
+  extends KnexService<Org, OrgData, OrgParams, OrgPatch>
+  implements ServiceInterface<Org, OrgData, OrgParams, OrgPatch>
+{
   app!: Application
 
   override async create(data: any, params?: OrgParams): Promise<any> {

@@ -1,7 +1,7 @@
 // Users: registration (optionally through an invite), profile edits, and ADMIN role/status changes and removal
 // from the org, each guarding the org's last active ADMIN inside one transaction.
 import { Conflict, MethodNotAllowed } from '@feathersjs/errors'
-import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Id, NullableId, Params, ServiceInterface } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Knex } from 'knex'
@@ -31,12 +31,10 @@ const guardLastAdmin = async (trx: Knex.Transaction, target: User) => {
   }
 }
 
-export class UserService<ServiceParams extends Params = UserParams> extends KnexService<
-  User,
-  UserData,
-  UserParams,
-  UserPatch
-> {
+export class UserService<ServiceParams extends Params = UserParams>
+  extends KnexService<User, UserData, UserParams, UserPatch>
+  implements ServiceInterface<User, UserData, UserParams, UserPatch>
+{
   app!: Application
 
   override async create(data: any, params?: UserParams): Promise<any> {

@@ -7,6 +7,8 @@ import { api, createOrg, register } from '../../helpers/fixtures'
 import { API_KEY_PATTERN } from '../../../src/auth/api-key-strategy'
 import { auditRows, clientPool, newKey, staffedOrg, withKey } from './helpers'
 import type { Staff } from './helpers'
+import { apiKeySchema } from '../../../src/services/api-keys/api-keys.schema'
+import { assertMatches } from '../../helpers/schemas'
 
 const FIELDS = [
   'created_at',
@@ -36,6 +38,7 @@ forEachTransport('api-keys', (transport) => {
   it('lets only ADMINs call every method; MANAGERs, MEMBERs and users without an org get 403', async () => {
     const admin = await keysAs('ADMIN')
     const created = await admin.create({ name: 'matrix', scopes: ['users:read'] })
+    assertMatches(apiKeySchema, created)
     assert.equal((await admin.get(created.id)).id, created.id)
     assert.ok((await admin.find({ query: { $limit: 100 } })).data.some((k: any) => k.id === created.id))
     for (const role of ['MANAGER', 'MEMBER'] as const) {

@@ -6,6 +6,8 @@ import { forEachTransport } from '../../helpers/clients'
 import { addMember, api, createOrg, register, uniq } from '../../helpers/fixtures'
 import { clientPool, staffedOrg } from '../api-keys/helpers'
 import type { Staff } from '../api-keys/helpers'
+import { auditLogSchema } from '../../../src/services/audit-logs/audit-logs.schema'
+import { assertMatches, assertPageMatches } from '../../helpers/schemas'
 
 const FIELDS = ['action', 'actor_id', 'created_at', 'id', 'ip', 'meta', 'org_id', 'target']
 const ms = (row: any) => new Date(row.created_at).getTime()
@@ -28,9 +30,11 @@ forEachTransport('audit-logs', (transport) => {
   it('lets only ADMINs find and get; MANAGERs, MEMBERs and users without an org get 403', async () => {
     const admin = await logsOf(staff.ADMIN)
     const page = await admin.find({})
+    assertPageMatches(auditLogSchema, page)
     assert.ok(page.data.length > 0)
     for (const row of page.data) assert.deepEqual(Object.keys(row).sort(), FIELDS)
     const entry = await admin.get(page.data[0].id)
+    assertMatches(auditLogSchema, entry)
     assert.equal(entry.id, page.data[0].id)
     for (const role of ['MANAGER', 'MEMBER'] as const) {
       const logs = await logsOf(staff[role])

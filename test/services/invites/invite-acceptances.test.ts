@@ -6,6 +6,9 @@ import { connect, forEachTransport } from '../../helpers/clients'
 import { api, createOrg, register, uniq } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
 import { auditOf, clientPool, db, userRowsWithEmail } from './helpers'
+import { inviteAcceptanceSchema } from '../../../src/services/invite-acceptances/invite-acceptances.schema'
+import { userSchema } from '../../../src/services/users/users.schema'
+import { assertMatches } from '../../helpers/schemas'
 
 const code = (name: string, dataCode: string) => (e: any) => e.name === name && e.data?.code === dataCode
 
@@ -196,7 +199,11 @@ forEachTransport('invite-acceptances', (transport) => {
       const me = await register(url)
       const { token } = await invite(me.email)
       const client = await pool.client(url, me)
-      await client.service('invite-acceptances').create({ token: token! })
+      assertMatches(
+        inviteAcceptanceSchema,
+        await client.service('invite-acceptances').create({ token: token! }),
+        [userSchema]
+      )
       const name = uniq('Renamed ')
       const received = new Promise<any>((resolve) => client.service('orgs').on('patched', resolve))
       const patched = await api(

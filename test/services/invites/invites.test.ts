@@ -7,6 +7,8 @@ import { connect, forEachTransport } from '../../helpers/clients'
 import { api, createOrg, register, uniq } from '../../helpers/fixtures'
 import { auditOf, clientPool, createApiKey, db, staffedOrg } from './helpers'
 import type { Staff } from './helpers'
+import { inviteSchema } from '../../../src/services/invites/invites.schema'
+import { assertMatches } from '../../helpers/schemas'
 
 const roles = ['ADMIN', 'MANAGER', 'MEMBER'] as const
 const rank = { MEMBER: 0, MANAGER: 1, ADMIN: 2 }
@@ -87,6 +89,7 @@ forEachTransport('invites', (transport) => {
     const invites = await as('ADMIN')
     const local = uniq('Norm')
     const created = await invites.create({ email: `  ${local}@EXAMPLE.com `, role: 'MEMBER' })
+    assertMatches(inviteSchema, created)
     assert.equal(created.email, `${local.toLowerCase()}@example.com`)
     const bad = (e: any) => e.name === 'BadRequest' && e.data.code === 'validation_error'
     await assert.rejects(invites.create({ email: 'not-an-email', role: 'MEMBER' }), bad)

@@ -5,6 +5,9 @@ import { forEachTransport } from '../../helpers/clients'
 import type { TestClient } from '../../helpers/clients'
 import { addMember, clientFor, createOrg, register, uniq } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
+import { orgSchema } from '../../../src/services/orgs/orgs.schema'
+import { userSchema } from '../../../src/services/users/users.schema'
+import { assertMatches } from '../../helpers/schemas'
 
 forEachTransport('orgs', (transport) => {
   let url: string
@@ -23,10 +26,12 @@ forEachTransport('orgs', (transport) => {
     const me = await register(url)
     const c = await client(me)
     const org = await c.service('orgs').create({ name: '  Ächme\u0007 Corp  ' })
+    assertMatches(orgSchema, org)
     assert.equal(org.name, 'Ächme Corp')
     assert.match(org.slug, /^achme-corp/)
     assert.equal(org.retention_days, 90)
     const self = await c.service('users').get(me.id)
+    assertMatches(userSchema, self)
     assert.equal(self.org_id, org.id)
     assert.equal(self.role, 'ADMIN')
     assert.deepEqual(

@@ -5,6 +5,8 @@ import { forEachTransport } from '../../helpers/clients'
 import type { TestClient } from '../../helpers/clients'
 import { addMember, api, bearer, clientFor, createOrg, login, register, uniq } from '../../helpers/fixtures'
 import { connect } from '../../helpers/clients'
+import { userSchema } from '../../../src/services/users/users.schema'
+import { assertMatches } from '../../helpers/schemas'
 
 forEachTransport('users', (transport) => {
   let url: string
@@ -29,6 +31,7 @@ forEachTransport('users', (transport) => {
       name: ' Ann\u0000\u0007   Lee ',
       password: 'long enough pw'
     })
+    assertMatches(userSchema, created)
     assert.equal(created.email, `${username.toLowerCase()}@example.com`)
     assert.equal(created.username, username.toLowerCase())
     assert.equal(created.name, 'Ann Lee')
