@@ -1,6 +1,9 @@
 // Job listing schemas: a job as an org ADMIN sees it (state, timing, failures; no payload) and its filters.
+import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
+import type { JobWithState } from 'agenda'
+import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
 
 export const jobStates = [
@@ -34,6 +37,37 @@ export const jobSchema = Type.Object(
   { $id: 'Job', additionalProperties: false }
 )
 export type JobView = Static<typeof jobSchema>
+
+const FAIL_REASON_LENGTH = 500
+const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null)
+
+// An Agenda job as an ADMIN sees it: state and timing, and of its data only the definition's adminFields.
+export const jobResolver = resolve<JobView, HookContext>({
+  properties: {},
+  converter: async (raw, context) => {
+    const job = raw as unknown as JobWithState
+    const data = (job.data ?? {}) as Record<string, unknown>
+    const details: Record<string, unknown> = {}
+    for (const key of context.app.get('jobRuntime').definition(job.name)?.adminFields ?? []) {
+      if (data[key] !== undefined) details[key] = data[key]
+    }
+    return {
+      id: String(job._id),
+      name: job.name,
+      state: job.state,
+      org_id: typeof data.org_id === 'string' ? data.org_id : null,
+      details,
+      repeat_interval:
+        job.repeatInterval === undefined || job.repeatInterval === null ? null : String(job.repeatInterval),
+      next_run_at: iso(job.nextRunAt),
+      last_run_at: iso(job.lastRunAt),
+      last_finished_at: iso(job.lastFinishedAt),
+      failed_at: iso(job.failedAt),
+      fail_count: job.failCount ?? 0,
+      fail_reason: job.failReason ? String(job.failReason).slice(0, FAIL_REASON_LENGTH) : null
+    }
+  }
+})
 
 export const jobQuerySchema = Type.Object(
   {

@@ -3,7 +3,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../declarations'
 import { requireRole } from '../../hooks/require-role'
 import { JobService } from './jobs.class'
-import { jobQueryValidator } from './jobs.schema'
+import { jobQueryValidator, jobResolver } from './jobs.schema'
 import { jobMethods, jobPath } from './jobs.shared'
 import { requireOrg } from '../../hooks/require-org'
 
@@ -15,6 +15,9 @@ export const job = (app: Application) => {
   app.use(jobPath, new JobService(app), { methods: [...jobMethods], events: [] })
 
   app.service(jobPath).hooks({
+    around: {
+      find: [schemaHooks.resolveResult(jobResolver)]
+    },
     before: {
       find: [requireRole('ADMIN'), requireOrg, schemaHooks.validateQuery(jobQueryValidator)]
     }
