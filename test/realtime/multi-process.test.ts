@@ -1,5 +1,6 @@
 // Realtime across server processes: two real processes (A and B) share PostgreSQL and Redis; whatever
 // happens through one reaches the right clients on the other, and membership changes move channels at once.
+import { randomUUID } from 'node:crypto'
 import assert from 'node:assert/strict'
 import type { ClientApplication } from '../../src/client'
 import { joinChannels, leaveChannels } from '../../src/realtime/membership'
@@ -217,11 +218,30 @@ describe('realtime: two server processes', function () {
     // Same tick: change the channels, then broadcast, as a service does when its next call publishes.
     leaveChannels(app, carol.id, [roomChannel(room.id)])
     joinChannels(app, dave.id, [roomChannel(room.id)])
-    app.io.to(roomChannel(room.id)).emit('messages created', { id: 'probe', room_id: room.id })
-    await daveLive.waitFor((r) => r.path === 'messages' && r.data.id === 'probe')
+    // A well-formed message payload (every received event is checked against the catalogue), never stored.
+    const probe = {
+      id: randomUUID(),
+      org_id: room.org_id,
+      room_id: room.id,
+      seq: 999,
+      sender_id: admin.id,
+      body: 'probe',
+      kind: 'text',
+      upload_id: null,
+      mentions: [],
+      client_msg_id: null,
+      client_sent_at: null,
+      created_at: new Date().toISOString(),
+      edited_at: null,
+      unsent_at: null,
+      deleted_at: null,
+      updated_at: new Date().toISOString()
+    }
+    app.io.to(roomChannel(room.id)).emit('messages created', probe)
+    await daveLive.waitFor((r) => r.path === 'messages' && r.data.id === probe.id)
     await marker(server, carol, [carolLive])
     assert.deepEqual(
-      carolLive.seen.filter((r) => r.data.id === 'probe'),
+      carolLive.seen.filter((r) => r.data.id === probe.id),
       [],
       'a left channel still delivered'
     )
