@@ -54,12 +54,16 @@ describe('jobs in the embedded database (PGlite)', function () {
     const recurring = await waitUntil(
       async () => {
         const jobs = (await runtime.agenda.queryJobs({})).jobs.filter((job) => job.repeatInterval)
-        return jobs.length === 2 && jobs.every((job) => job.lastFinishedAt && !job.lockedAt) && jobs
+        return jobs.length === 3 && jobs.every((job) => job.lastFinishedAt && !job.lockedAt) && jobs
       },
       20000,
-      'both system jobs ran once'
+      'the three system jobs ran once'
     )
-    assert.deepEqual(recurring.map((job) => job.name).sort(), ['jobs.prune', 'retention.purge'])
+    assert.deepEqual(recurring.map((job) => job.name).sort(), [
+      'jobs.prune',
+      'outbox.sweep',
+      'retention.purge'
+    ])
     assert.ok(recurring.every((job) => job.state === 'repeating'))
   })
 

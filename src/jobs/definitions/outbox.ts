@@ -4,7 +4,7 @@ import { outboxOf } from '../../outbox/outbox'
 import { defaultOutboxSettings } from '../../outbox/outbox'
 import type { JobDefinition } from '../types'
 
-export const OUTBOX_SWEEP_JOB = 'outbox-sweep'
+export const OUTBOX_SWEEP_JOB = 'outbox.sweep'
 
 export const outboxSweepJob: JobDefinition = {
   name: OUTBOX_SWEEP_JOB,
