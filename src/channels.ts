@@ -7,8 +7,12 @@ import { orgChannel, roomChannel, sessionChannel, userChannel } from './realtime
 import { presenceOf, restConnection } from './realtime/presence'
 import { socketOf } from './realtime/sockets'
 import { roomIdsOf } from './services/members/membership'
+import { publishServiceEvents } from './realtime/service-events'
 
 export const channels = (app: Application) => {
+  // Every service event goes out through the one publisher, routed by the event catalogue.
+  publishServiceEvents(app)
+
   app.service('authentication').hooks({
     after: {
       create: [

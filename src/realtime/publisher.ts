@@ -15,6 +15,8 @@ export type Audience =
 export interface Delivery {
   to: Audience[]
   payload: unknown
+  // Another catalogue entry of the same wire name (a second payload version, e.g. the reader's receipt).
+  as?: string
 }
 
 export const channelOf = (audience: Audience): string => {

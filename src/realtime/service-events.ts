@@ -6,6 +6,7 @@ import { events, wireName } from './events'
 import { externalOf, sendEvent } from './publisher'
 import type { Audience, Delivery } from './publisher'
 import { logger } from '../logger'
+import { movedOf } from '../services/receipts/receipts.class'
 
 type Route = (
   data: any,
@@ -18,6 +19,17 @@ const room = (data: { room_id: string }) => ({ room: data.room_id })
 const user = (id: string) => ({ user: id })
 const bothUsers = (f: any) => to(f, user(f.requester_id), user(f.addressee_id))
 const owner = (n: any) => to(n, user(n.user_id))
+
+// Receipts have two payloads: the reader's own devices get their unread count, the rest of the room the
+// pointer (the reader's devices are left out there, so each device gets exactly one event per move). Which
+// pointers moved is marked on the call's result (receipts.class.ts).
+const receiptRoute: Route = (receipt, context) => {
+  if (!movedOf(context?.result).read) return [{ to: [room(receipt)], payload: receipt }]
+  return [
+    { as: 'receipts created (reader)', to: [user(receipt.user_id)], payload: receipt },
+    { to: [{ room: receipt.room_id, exceptUser: receipt.user_id }], payload: receipt }
+  ]
+}
 
 // Keys are catalogue keys; the event name on the wire drops a parenthesised audience (see wireName).
 export const routes: Record<string, Route> = {
@@ -39,6 +51,7 @@ export const routes: Record<string, Route> = {
     (context?.data as any)?.role !== undefined ? to(m, room(m), user(m.user_id)) : to(m, user(m.user_id)),
   'members removed': (m) => to(m, room(m), user(m.user_id)),
   'typing created': (t) => to(t, room(t)),
+  'receipts created': receiptRoute,
   'users patched': (u) => to(u, user(u.id), ...(u.org_id ? [{ org: u.org_id }] : [])),
   'users removed': (u) => to(u, user(u.id)),
   'orgs patched': (o) => to(o, { org: o.id }),
@@ -51,21 +64,6 @@ export const routes: Record<string, Route> = {
   'notifications created': owner,
   'notifications patched': owner,
   'notifications removed': owner
-}
-
-// Receipts have two payloads: the reader's own devices get their unread count, the room gets the pointer.
-// `moved` says which pointers the call moved (receipts.class.ts).
-export const receiptDeliveries = (receipt: any, moved: { read: boolean }): Array<[string, Delivery]> => {
-  const roomReceipt = { ...receipt }
-  delete roomReceipt.unread_count
-  if (!moved.read) return [['receipts created', { to: [room(receipt)], payload: roomReceipt }]]
-  return [
-    ['receipts created (reader)', { to: [user(receipt.user_id)], payload: receipt }],
-    [
-      'receipts created',
-      { to: [{ room: receipt.room_id, exceptUser: receipt.user_id }], payload: roomReceipt }
-    ]
-  ]
 }
 
 // Publishes one catalogue event outside a service call (presence batches, receipts' two versions).
@@ -83,7 +81,8 @@ export const publishServiceEvents = (app: Application) => {
       try {
         const external = externalOf(data, context)
         if (external === undefined) return
-        for (const delivery of await route(external, context, app)) publishEvent(app, key, delivery)
+        for (const delivery of await route(external, context, app))
+          publishEvent(app, delivery.as ?? key, delivery)
       } catch (error) {
         // The change is committed and answered; a failed announcement is logged (clients catch up on reconnect).
         logger.error({ err: error, event: key }, 'publishing an event failed')

@@ -4,15 +4,14 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { normalizeText } from '../../hooks/normalize-text'
-import { publish } from '../../realtime/publish'
-import { userChannel } from '../../realtime/channel-names'
 import { EVENT, FriendshipService, REPLACED, getOptions } from './friendships.class'
 import {
   friendshipDataValidator,
   friendshipPatchValidator,
   friendshipQueryValidator
 } from './friendships.schema'
-import { friendshipViewResolver, sharedFriendshipFields } from './friendships.view'
+import { friendshipViewResolver } from './friendships.view'
+import { externalAsIs } from '../../schemas/external'
 import { friendshipMethods, friendshipPath } from './friendships.shared'
 import { requireOrg } from '../../hooks/require-org'
 
@@ -24,14 +23,10 @@ export * from './friendships.schema'
 const announceOutcome = async (context: HookContext) => {
   const result = context.result as any
   if (!result) return
-  if (result[REPLACED]) context.self.emit('removed', result[REPLACED], context)
+  // Emitted without the call's context: the replaced row is not this call's result (events.ts shapes it).
+  if (result[REPLACED]) context.self.emit('removed', result[REPLACED])
   if (result[EVENT]) context.event = result[EVENT]
 }
-
-const bothUsers = (friendship: { requester_id: string; addressee_id: string }) => [
-  userChannel(friendship.requester_id),
-  userChannel(friendship.addressee_id)
-]
 
 export const friendship = (app: Application) => {
   app.use(friendshipPath, new FriendshipService(getOptions(app)), {
@@ -43,6 +38,7 @@ export const friendship = (app: Application) => {
   const asMyView = schemaHooks.resolveResult(friendshipViewResolver)
   app.service(friendshipPath).hooks({
     around: {
+      all: [schemaHooks.resolveExternal(externalAsIs)],
       find: [asMyView],
       get: [asMyView],
       create: [asMyView],
@@ -58,14 +54,6 @@ export const friendship = (app: Application) => {
       remove: [announceOutcome]
     }
   })
-
-  // Events carry the shared row only: presence, DM preview and unread count are each caller's own.
-  publish(
-    app,
-    friendshipPath,
-    { created: bothUsers, patched: bothUsers, removed: bothUsers },
-    sharedFriendshipFields
-  )
 }
 
 declare module '../../declarations' {

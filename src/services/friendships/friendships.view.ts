@@ -6,7 +6,6 @@ import type { Application, HookContext } from '../../declarations'
 import { requireOrgId, requireUser } from '../../auth/principal'
 import { presenceOf } from '../../realtime/presence'
 import { roomViewQuery, toRoom } from '../rooms/rooms.view'
-import { friendshipSchema } from './friendships.schema'
 import type { Friendship, FriendshipView, UserSummary } from './friendships.schema'
 
 const PROFILE = ['id', 'username', 'name', 'avatar_url'] as const
@@ -56,11 +55,6 @@ export const toFriendship = (row: any): Friendship => ({
   requester: profile(row, 'r'),
   addressee: profile(row, 'a')
 })
-
-// What both users may receive: the fields of the shared schema only, never anyone's personal fields.
-const SHARED_KEYS = Object.keys(friendshipSchema.properties) as Array<keyof Friendship>
-export const sharedFriendshipFields = (view: Friendship | FriendshipView): Friendship =>
-  Object.fromEntries(SHARED_KEYS.filter((key) => key in view).map((key) => [key, view[key]])) as Friendship
 
 export const dmKey = (a: string, b: string) => [a, b].sort().join(':')
 

@@ -1,8 +1,6 @@
 // Members service: who is in a room. Every change reaches the room and the affected user's own devices.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../declarations'
-import { publish } from '../../realtime/publish'
-import { roomChannel, userChannel } from '../../realtime/channel-names'
 import { MemberService } from './members.class'
 import {
   memberDataValidator,
@@ -37,16 +35,6 @@ export const member = (app: Application) => {
       patch: [schemaHooks.validateData(memberPatchValidator), authorizeRoom(memberPatchActions)],
       remove: [authorizeRoom(memberRemoveActions)]
     }
-  })
-
-  publish(app, memberPath, {
-    created: (m) => [roomChannel(m.room_id), userChannel(m.user_id)],
-    // A mute is the member's own business; role changes concern the room.
-    patched: (m, context) =>
-      (context.data as any)?.role !== undefined
-        ? [roomChannel(m.room_id), userChannel(m.user_id)]
-        : [userChannel(m.user_id)],
-    removed: (m) => [roomChannel(m.room_id), userChannel(m.user_id)]
   })
 }
 

@@ -3,8 +3,6 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext, NextFunction } from '../../declarations'
 import { normalizeText } from '../../hooks/normalize-text'
-import { publish } from '../../realtime/publish'
-import { roomChannel } from '../../realtime/channel-names'
 import { DUPLICATE, MessageService } from './messages.class'
 import {
   messageDataValidator,
@@ -58,14 +56,6 @@ const answerRetry = async (context: HookContext, next: NextFunction) => {
   }
 }
 
-// The delivery summary is for the sender only; subscribers get the message itself.
-const withoutDelivery = (message: any) => {
-  if (!message || message.delivery === undefined) return message
-  const { delivery, ...rest } = message
-  void delivery
-  return rest
-}
-
 export const message = (app: Application) => {
   app.use(messagePath, new MessageService(app), { methods: [...messageMethods], events: [] })
 
@@ -94,17 +84,6 @@ export const message = (app: Application) => {
       create: [skipEventForDuplicate]
     }
   })
-
-  publish(
-    app,
-    messagePath,
-    {
-      created: (m) => [roomChannel(m.room_id)],
-      patched: (m) => [roomChannel(m.room_id)],
-      removed: (m) => [roomChannel(m.room_id)]
-    },
-    withoutDelivery
-  )
 }
 
 declare module '../../declarations' {

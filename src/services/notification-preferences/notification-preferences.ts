@@ -1,8 +1,7 @@
 // Notification preferences service: my defaults and per-room overrides, synced to all of my devices only.
 import { hooks as schemaHooks } from '@feathersjs/schema'
+import { externalAsIs } from '../../schemas/external'
 import type { Application, HookContext } from '../../declarations'
-import { publish } from '../../realtime/publish'
-import { userChannel } from '../../realtime/channel-names'
 import { NotificationPreferenceService, REPLACED, getOptions } from './notification-preferences.class'
 import {
   notificationPreferenceDataValidator,
@@ -28,7 +27,10 @@ export const notificationPreference = (app: Application) => {
 
   app.service(notificationPreferencePath).hooks({
     around: {
-      all: [schemaHooks.resolveResult(notificationPreferenceResolver)]
+      all: [
+        schemaHooks.resolveExternal(externalAsIs),
+        schemaHooks.resolveResult(notificationPreferenceResolver)
+      ]
     },
     before: {
       all: [schemaHooks.validateQuery(notificationPreferenceQueryValidator)],
@@ -39,9 +41,6 @@ export const notificationPreference = (app: Application) => {
       create: [announceReplaced]
     }
   })
-
-  const mine = (preference: { user_id: string }) => [userChannel(preference.user_id)]
-  publish(app, notificationPreferencePath, { created: mine, patched: mine, removed: mine })
 }
 
 declare module '../../declarations' {

@@ -1,10 +1,9 @@
-// Notifications service: a user's own notifications. Every change (created by the triggers, read, dismissed)
-// goes to that user's devices and nobody else's.
+// Notifications service: a user's own notifications. Every change (created from the outbox, read, dismissed)
+// goes to that user's devices and nobody else's (src/realtime/service-events.ts).
 import { hooks as schemaHooks } from '@feathersjs/schema'
+import { externalAsIs } from '../../schemas/external'
 import type { Application, HookContext } from '../../declarations'
-import { userChannel } from '../../realtime/channel-names'
 import { NotificationService, getOptions } from './notifications.class'
-import type { Notification } from './notifications.class'
 import {
   notificationPatchValidator,
   notificationQueryValidator,
@@ -20,16 +19,6 @@ const skipEmptyEvent = async (context: HookContext) => {
   if (Array.isArray(context.result) && context.result.length === 0) context.event = null
 }
 
-// Not src/realtime/publish.ts: the triggers emit `created` themselves (without a hook context), and every event
-// of this service has exactly one audience, its owner's user channel.
-const publishToOwner = (app: Application) => {
-  for (const event of ['created', 'patched', 'removed']) {
-    app.service(notificationPath).on(event, (notification: Notification) => {
-      app.io?.to(userChannel(notification.user_id)).emit(`${notificationPath} ${event}`, notification)
-    })
-  }
-}
-
 export const notification = (app: Application) => {
   app.use(notificationPath, new NotificationService(getOptions(app)), {
     methods: [...notificationMethods],
@@ -38,7 +27,7 @@ export const notification = (app: Application) => {
 
   app.service(notificationPath).hooks({
     around: {
-      all: [schemaHooks.resolveResult(notificationResolver)]
+      all: [schemaHooks.resolveExternal(externalAsIs), schemaHooks.resolveResult(notificationResolver)]
     },
     before: {
       find: [schemaHooks.validateQuery(notificationQueryValidator)],
@@ -51,8 +40,6 @@ export const notification = (app: Application) => {
       patch: [skipEmptyEvent]
     }
   })
-
-  publishToOwner(app)
 }
 
 declare module '../../declarations' {

@@ -4,8 +4,6 @@ import type { Application, HookContext } from '../../declarations'
 import { requireOrgId } from '../../auth/principal'
 import { normalizeText } from '../../hooks/normalize-text'
 import { requireRole } from '../../hooks/require-role'
-import { publish } from '../../realtime/publish'
-import { orgChannel } from '../../realtime/channel-names'
 import { OrgService, getOptions } from './orgs.class'
 import {
   orgDataValidator,
@@ -48,10 +46,6 @@ export const org = (app: Application) => {
         schemaHooks.resolveData(orgPatchResolver)
       ]
     }
-  })
-
-  publish(app, orgPath, {
-    patched: (org) => [orgChannel(org.id)]
   })
 }
 

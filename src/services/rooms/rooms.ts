@@ -2,8 +2,6 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { normalizeText } from '../../hooks/normalize-text'
-import { publish } from '../../realtime/publish'
-import { roomChannel, userChannel } from '../../realtime/channel-names'
 import { EXISTING, RoomService } from './rooms.class'
 import {
   roomDataValidator,
@@ -12,7 +10,6 @@ import {
   roomQueryValidator,
   roomResolver
 } from './rooms.schema'
-import { sharedRoomFields } from './rooms.view'
 import { roomMethods, roomPath } from './rooms.shared'
 import { requireOrg } from '../../hooks/require-org'
 import { authorizeRoom, roomPatchActions } from '../../hooks/authorize-room'
@@ -45,23 +42,6 @@ export const room = (app: Application) => {
       create: [skipEventForExistingRoom]
     }
   })
-
-  // Events carry only the room's shared fields; each member's own fields come from their own calls.
-  publish(
-    app,
-    roomPath,
-    {
-      created: async (room) => {
-        const members = await app
-          .get('postgresqlClient')('room_members')
-          .select('user_id')
-          .where({ room_id: room.id })
-        return members.map((m: { user_id: string }) => userChannel(m.user_id))
-      },
-      patched: (room) => [roomChannel(room.id)]
-    },
-    sharedRoomFields
-  )
 }
 
 declare module '../../declarations' {

@@ -111,12 +111,3 @@ export const toRoom = (row: any, userId: string): Room => {
     last_message: lastMessageOf(row)
   }
 }
-
-// What every member may receive in an event: the room without anyone's personal fields.
-const PERSONAL = ['my_role', 'muted', 'last_read_seq', 'unread_count', 'join_code', 'dm_peer_id'] as const
-
-export const sharedRoomFields = (room: Room) => {
-  const shared: Partial<Room> = { ...room }
-  for (const field of PERSONAL) delete shared[field]
-  return shared as Omit<Room, (typeof PERSONAL)[number]>
-}

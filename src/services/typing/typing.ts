@@ -1,11 +1,10 @@
 // Typing service: room members announce typing to the room's channel; only other members of the room hear it.
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { publish } from '../../realtime/publish'
-import { roomChannel } from '../../realtime/channel-names'
 import { THROTTLED, TypingService } from './typing.class'
 import { typingDataValidator } from './typing.schema'
 import { typingMethods, typingPath } from './typing.shared'
+import { externalAsIs } from '../../schemas/external'
 import { requireOrg } from '../../hooks/require-org'
 import { authorizeRoom } from '../../hooks/authorize-room'
 
@@ -27,6 +26,9 @@ export const typing = (app: Application) => {
   app.use(typingPath, new TypingService(app), { methods: [...typingMethods], events: [] })
 
   app.service(typingPath).hooks({
+    around: {
+      all: [schemaHooks.resolveExternal(externalAsIs)]
+    },
     before: {
       create: [
         requireOrg,
@@ -38,10 +40,6 @@ export const typing = (app: Application) => {
     after: {
       create: [skipThrottledEvent]
     }
-  })
-
-  publish(app, typingPath, {
-    created: (t) => [roomChannel(t.room_id)]
   })
 }
 

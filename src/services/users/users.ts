@@ -2,8 +2,6 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../declarations'
 import { normalizeText } from '../../hooks/normalize-text'
-import { publish } from '../../realtime/publish'
-import { orgChannel, userChannel } from '../../realtime/channel-names'
 import { UserService, getOptions } from './users.class'
 import {
   userDataResolver,
@@ -47,12 +45,6 @@ export const user = (app: Application) => {
       ],
       remove: [scopeUsers, authorizeUserChange]
     }
-  })
-
-  // Profile changes reach the user's own devices and the rest of their org.
-  publish(app, userPath, {
-    patched: (user) => [userChannel(user.id), ...(user.org_id ? [orgChannel(user.org_id)] : [])],
-    removed: (user) => [userChannel(user.id)]
   })
 }
 
