@@ -77,9 +77,9 @@ export const createNotifications = async (
   return created
 }
 
-// A recipient who read the room past the message while this trigger ran (reading live, or on another device)
+// A recipient who read the room past the message while this handler ran (reading live, or on another device)
 // has seen it: checked after the insert, so that either this check sees their read pointer or the receipt's
-// trigger (triggers.ts) sees this notification.
+// after-hook (read.ts) sees this notification.
 const markAlreadyRead = async (app: Application, created: Notification[]) => {
   const ids = created.filter((n) => n.message_seq !== null).map((n) => n.id)
   if (ids.length === 0) return

@@ -118,13 +118,15 @@ const memberAdded: Handler<'memberAdded'> = async (app, { room_id, user_id, acto
   await invite(app, room_id, [user_id], actor_id)
 }
 
-const roomCreated: Handler<'roomCreated'> = async (app, { room_id, actor_id }) => {
-  const others: string[] = await app
+// Those put in at creation who are still members (someone who left meanwhile is not invited any more).
+const roomCreated: Handler<'roomCreated'> = async (app, { room_id, actor_id, user_ids }) => {
+  const still: string[] = await app
     .get('postgresqlClient')('room_members')
     .where({ room_id })
+    .whereIn('user_id', user_ids)
     .whereNot({ user_id: actor_id })
     .pluck('user_id')
-  await invite(app, room_id, others, actor_id)
+  await invite(app, room_id, still, actor_id)
 }
 
 const friendRequested: Handler<'friendRequested'> = async (app, payload) => {

@@ -25,7 +25,8 @@ export interface TopicPayloads {
   messageCreated: { message_id: string }
   messageWithdrawn: { message_id: string }
   memberAdded: { room_id: string; user_id: string; actor_id: string | null }
-  roomCreated: { room_id: string; actor_id: string }
+  // Who was put in at creation (people added later get their own members.created).
+  roomCreated: { room_id: string; actor_id: string; user_ids: string[] }
   friendRequested: Pair
   friendAnswered: Pair & { status: string; actor_id: string }
   friendshipEnded: { friendship_id: string }

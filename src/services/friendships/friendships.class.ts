@@ -26,6 +26,7 @@ import type {
 } from './friendships.schema'
 import { friendshipRows, myFriendshipRows, toFriendship } from './friendships.view'
 import { block, change, end, request } from './friendships.transitions'
+import { enqueueTopic } from '../../outbox'
 import type { FriendshipEvent, Outcome, Row } from './friendships.transitions'
 
 export type { Friendship, FriendshipData, FriendshipPage, FriendshipPatch, FriendshipQuery, FriendshipView }
@@ -48,6 +49,28 @@ const mark = <T extends object>(result: T, event: FriendshipEvent, replaced?: Fr
 
 // Reads are rows of my friendships with both profiles (friendshipViewResolver turns them into my views);
 // writes are the transitions of friendships.transitions.ts, each in one transaction with the row locked.
+// The notifications a transition owes, written to the outbox in its transaction (src/notifications/
+// outbox-handlers.ts): a new request, an answer (accept, reject, block), or the end of a request.
+const owe = async (trx: Knex.Transaction, outcome: Outcome, me: string, gone?: Row): Promise<Outcome> => {
+  if (outcome.replaced) await enqueueTopic(trx, 'friendshipEnded', { friendship_id: outcome.replaced.id })
+  if (outcome.event === 'removed') {
+    await enqueueTopic(trx, 'friendshipEnded', { friendship_id: outcome.id }, gone?.org_id ?? null)
+    return outcome
+  }
+  const row: Row = await trx('friendships').where({ id: outcome.id }).first()
+  const pair = {
+    friendship_id: row.id,
+    org_id: row.org_id,
+    requester_id: row.requester_id,
+    addressee_id: row.addressee_id
+  }
+  if (outcome.event === 'created' && row.status === 'pending')
+    await enqueueTopic(trx, 'friendRequested', pair, row.org_id)
+  if (outcome.event === 'patched')
+    await enqueueTopic(trx, 'friendAnswered', { ...pair, status: row.status, actor_id: me }, row.org_id)
+  return outcome
+}
+
 export class FriendshipService
   extends KnexService<FriendshipView, FriendshipData, FriendshipParams, FriendshipPatch>
   implements ServiceInterface<FriendshipView, FriendshipData, FriendshipParams, FriendshipPatch>
@@ -133,8 +156,8 @@ export class FriendshipService
     if (Array.isArray(data)) throw new MethodNotAllowed('One friendship at a time')
     const { me, orgId } = this.caller(params)
     const peer = await this.peer(orgId, me, data)
-    const outcome: Outcome = await this.Model.transaction((trx) =>
-      data.block ? block(trx, orgId, me, peer) : request(trx, orgId, me, peer)
+    const outcome: Outcome = await this.Model.transaction(async (trx) =>
+      owe(trx, await (data.block ? block(trx, orgId, me, peer) : request(trx, orgId, me, peer)), me)
     )
     return mark(await this.row(outcome.id, params), outcome.event, outcome.replaced)
   }
@@ -145,7 +168,7 @@ export class FriendshipService
     if (id === null) throw new MethodNotAllowed('Patch one friendship at a time')
     const { me, orgId } = this.caller(params)
     await this.Model.transaction(async (trx) =>
-      change(trx, await this.lockMine(trx, String(id), me, orgId), me, orgId, data.status)
+      owe(trx, await change(trx, await this.lockMine(trx, String(id), me, orgId), me, orgId, data.status), me)
     )
     return this.row(String(id), params)
   }
@@ -157,12 +180,13 @@ export class FriendshipService
   override async remove(id: NullableId, params: FriendshipParams = {}): Promise<Friendship> {
     if (id === null) throw new MethodNotAllowed('Remove one friendship at a time')
     const { me, orgId } = this.caller(params)
-    return this.Model.transaction(async (trx) => {
+    const result = await this.Model.transaction(async (trx) => {
       const row = await this.lockMine(trx, String(id), me, orgId)
       const before = await this.shared(trx, row.id)
-      const outcome = await end(trx, row, me)
+      const outcome = await owe(trx, await end(trx, row, me), me, row)
       return outcome.event === 'removed' ? before : mark(await this.shared(trx, row.id), outcome.event)
     })
+    return result
   }
 
   // My row, locked for the change; 404 unless I am one of the two and the other is in my org now.

@@ -14,6 +14,7 @@ import { friendshipViewResolver } from './friendships.view'
 import { externalAsIs } from '../../schemas/external'
 import { friendshipMethods, friendshipPath } from './friendships.shared'
 import { requireOrg } from '../../hooks/require-org'
+import { kickOutbox } from '../../hooks/kick-outbox'
 
 export * from './friendships.class'
 export * from './friendships.schema'
@@ -50,8 +51,10 @@ export const friendship = (app: Application) => {
       patch: [schemaHooks.validateData(friendshipPatchValidator)]
     },
     after: {
-      create: [announceOutcome],
-      remove: [announceOutcome]
+      // Every change owes its notifications through the outbox (friendships.class.ts).
+      create: [kickOutbox, announceOutcome],
+      patch: [kickOutbox],
+      remove: [kickOutbox, announceOutcome]
     }
   })
 }

@@ -10,6 +10,7 @@ import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
 import { notFound } from '../../errors'
 import { joinChannels, leaveChannels } from '../../realtime/membership'
+import { enqueueTopic, outboxOf } from '../../outbox'
 import { roomChannel } from '../../realtime/channel-names'
 import type { RoomAccess } from './membership'
 import type { Member, MemberData, MemberPatch, MemberQuery } from './members.schema'
@@ -101,8 +102,17 @@ export class MemberService
       if (inserted.rows.length === 0)
         throw new Conflict('Already a member of this room', { code: 'already_member' })
       await trx('rooms').where({ id: room.id }).increment('member_count', 1)
+      // Someone added by another member is told (a room_invite notification) after the commit.
+      if (userId !== me.id)
+        await enqueueTopic(
+          trx,
+          'memberAdded',
+          { room_id: room.id, user_id: userId, actor_id: me.id },
+          me.org_id
+        )
       return inserted.rows[0].id as string
     })
+    if (userId !== me.id) outboxOf(this.app).kick()
     // Their live connections join the room channel before the `created` event goes out.
     joinChannels(this.app, userId, [roomChannel(room.id)])
     return this.one(id, params)

@@ -12,6 +12,7 @@ import { refusal } from '../../auth/room-policy'
 import { notFound } from '../../errors'
 import { roomNotFound } from '../members/membership'
 import { resolveMentions } from './mentions'
+import { enqueueTopic, outboxOf } from '../../outbox'
 import type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './messages.schema'
 
 export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery }
@@ -128,6 +129,8 @@ export class MessageService
           data.client_sent_at ?? null
         ]
       )
+      // A DM or a mention wrote an outbox row in the same call (notifications): drain it now.
+      if (mentions.length > 0 || access.room.kind === 'dm') outboxOf(this.app).kick()
       return result.rows[0]
     } catch (error: any) {
       // authorizeRoom('send') checked membership, archive and DM blocks before; the function checks them again
@@ -166,7 +169,8 @@ export class MessageService
   ): Promise<Message | Message[]> {
     if (id === null) throw new MethodNotAllowed('Patch one message at a time')
     const user = requireUser(params)
-    return this.Model.transaction(async (trx) => {
+    let withdrawn = false
+    const message = await this.Model.transaction(async (trx) => {
       // Under the row lock, so an unsend or delete racing this edit either sees the version and removes it,
       // or wins first and this edit is refused: taken-back text never comes back.
       const current = await lockMessage(trx, id)
@@ -185,6 +189,9 @@ export class MessageService
           .where({ id })
           .update({ body: UNSENT_BODY, mentions: [], unsent_at: trx.fn.now(), updated_at: trx.fn.now() })
           .returning('*')
+        // Its notifications are withdrawn after the commit (the outbox row commits with the unsend).
+        await enqueueTopic(trx, 'messageWithdrawn', { message_id: row.id }, row.org_id)
+        withdrawn = true
         return row
       }
       if (current.unsent_at) throw new Conflict('This message was unsent', { code: 'message_unsent' })
@@ -201,6 +208,8 @@ export class MessageService
         .returning('*')
       return row
     })
+    if (withdrawn) outboxOf(this.app).kick()
+    return message
   }
 
   // Deleting is moderation (authorizeRoom('delete_any')); senders unsend their own instead.
@@ -208,7 +217,7 @@ export class MessageService
   override async remove(id: null, params?: MessageParams): Promise<Message[]>
   override async remove(id: NullableId): Promise<Message | Message[]> {
     if (id === null) throw new MethodNotAllowed('Remove one message at a time')
-    return this.Model.transaction(async (trx) => {
+    const message = await this.Model.transaction(async (trx) => {
       const current = await lockMessage(trx, id)
       if (current.deleted_at) return current
       await trx('message_versions').where({ message_id: id }).del()
@@ -216,7 +225,10 @@ export class MessageService
         .where({ id })
         .update({ body: DELETED_BODY, mentions: [], deleted_at: trx.fn.now(), updated_at: trx.fn.now() })
         .returning('*')
+      await enqueueTopic(trx, 'messageWithdrawn', { message_id: row.id }, row.org_id)
       return row
     })
+    outboxOf(this.app).kick()
+    return message
   }
 }

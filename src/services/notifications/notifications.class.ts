@@ -1,5 +1,5 @@
 // Notifications: each user lists, reads (one or all) and dismisses their own; nobody sees anyone else's (404).
-// They are created by the triggers in src/notifications, never through this API.
+// They are created from the outbox (src/notifications/outbox-handlers.ts), never through this API.
 import type { Id, NullableId, Paginated, PaginationOptions, ServiceInterface } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
@@ -19,7 +19,7 @@ export interface NotificationParams extends KnexAdapterParams<NotificationQuery>
 
 const notificationNotFound = () => notFound('Notification not found')
 
-// For the triggers, which emit rows they inserted themselves (no hook, so no resolver): the same conversions
+// For the outbox handlers, which emit rows they inserted themselves (no hook, so no resolver): the same conversions
 // as notificationResolver.
 export const toNotification = (row: any): Notification =>
   ({

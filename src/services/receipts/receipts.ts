@@ -9,6 +9,7 @@ import type { Receipt } from './receipts.class'
 import { memberPointerResolver, receiptDataValidator, receiptQueryValidator } from './receipts.schema'
 import { receiptMethods, receiptPath } from './receipts.shared'
 import { requireOrg } from '../../hooks/require-org'
+import { readNotificationsOnReceipt } from '../../notifications/read'
 
 export * from './receipts.class'
 export * from './receipts.schema'
@@ -33,7 +34,7 @@ export const receipt = (app: Application) => {
       create: [schemaHooks.validateData(receiptDataValidator)]
     },
     after: {
-      create: [skipEventIfNothingMoved]
+      create: [skipEventIfNothingMoved, readNotificationsOnReceipt]
     }
   })
 }

@@ -11,6 +11,7 @@ import { randomToken } from '../../auth/tokens'
 import { refusal } from '../../auth/room-policy'
 import { notFound } from '../../errors'
 import { joinChannels } from '../../realtime/membership'
+import { enqueueTopic, outboxOf } from '../../outbox'
 import { roomChannel } from '../../realtime/channel-names'
 import { isBlockedBetween } from '../friendships/blocks'
 import type { Room, RoomData, RoomPatch, RoomQuery } from './rooms.schema'
@@ -82,6 +83,7 @@ export class RoomService
       data.kind === 'dm'
         ? await this.openDm(orgId, user.id, data.user_id)
         : await this.createGroup(orgId, user.id, data)
+    if (data.kind !== 'dm' && (data.member_ids ?? []).some((id) => id !== user.id)) outboxOf(this.app).kick()
     if (!existing) for (const memberId of memberIds) joinChannels(this.app, memberId, [roomChannel(roomId)])
     const room = await this.one(roomId, params)
     if (existing) Object.defineProperty(room, EXISTING, { value: true })
@@ -121,6 +123,14 @@ export class RoomService
       }))
       for (let i = 0; i < members.length; i += 500)
         await trx('room_members').insert(members.slice(i, i + 500))
+      // The people put into the room are told (room_invite notifications) after the commit.
+      if (others.length > 0)
+        await enqueueTopic(
+          trx,
+          'roomCreated',
+          { room_id: room.id, actor_id: ownerId, user_ids: others },
+          orgId
+        )
       return { roomId: room.id as string, memberIds: [ownerId, ...others], existing: false }
     })
   }
