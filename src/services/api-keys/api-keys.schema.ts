@@ -1,10 +1,11 @@
 // API key schemas: the create body, the stored row and what callers see; key_hash never leaves the server.
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, querySyntax } from '@feathersjs/typebox'
+import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { knownScopes } from '../../auth/scopes'
 import { dataValidator, queryValidator } from '../../validators'
+import { QueryDateTime, strictQuerySyntax } from '../../schemas/query'
 
 const Timestamp = Type.Any({ description: 'ISO 8601 date-time (UTC)' })
 
@@ -56,13 +57,10 @@ export const apiKeyQueryProperties = Type.Object(
     name: Type.String({ maxLength: 80 }),
     prefix: Type.String({ maxLength: 12 }),
     created_by: Type.String({ format: 'uuid' }),
-    created_at: Type.String({ format: 'date-time' })
+    created_at: QueryDateTime
   },
   { additionalProperties: false }
 )
-export const apiKeyQuerySchema = Type.Intersect(
-  [querySyntax(apiKeyQueryProperties), Type.Object({}, { additionalProperties: false })],
-  { additionalProperties: false }
-)
+export const apiKeyQuerySchema = strictQuerySyntax(apiKeyQueryProperties)
 export type ApiKeyQuery = Static<typeof apiKeyQuerySchema>
 export const apiKeyQueryValidator = getValidator(apiKeyQuerySchema, queryValidator)

@@ -1,9 +1,10 @@
 // Audit log schemas: read-only rows written by recordAudit (src/audit.ts) and how they may be queried.
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, querySyntax } from '@feathersjs/typebox'
+import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
+import { QueryDateTime, strictQuerySyntax } from '../../schemas/query'
 
 export const auditLogSchema = Type.Object(
   {
@@ -31,13 +32,10 @@ export const auditLogQueryProperties = Type.Object(
     action: Type.String({ maxLength: 100 }),
     actor_id: Type.String({ format: 'uuid' }),
     target: Type.String({ maxLength: 254 }),
-    created_at: Type.String({ format: 'date-time' })
+    created_at: QueryDateTime
   },
   { additionalProperties: false }
 )
-export const auditLogQuerySchema = Type.Intersect(
-  [querySyntax(auditLogQueryProperties), Type.Object({}, { additionalProperties: false })],
-  { additionalProperties: false }
-)
+export const auditLogQuerySchema = strictQuerySyntax(auditLogQueryProperties)
 export type AuditLogQuery = Static<typeof auditLogQuerySchema>
 export const auditLogQueryValidator = getValidator(auditLogQuerySchema, queryValidator)

@@ -1,11 +1,12 @@
 // Invite schemas: an invite row never carries its token hash out of the service; the plaintext token exists
 // only in the create response.
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, querySyntax } from '@feathersjs/typebox'
+import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 import { roleSchema } from '../users/users.schema'
+import { NullableQueryDateTime, QueryDateTime, strictQuerySyntax } from '../../schemas/query'
 
 const Timestamp = Type.Any({ description: 'ISO 8601 date-time (UTC)' })
 const NullableUuid = Type.Union([Type.String({ format: 'uuid' }), Type.Null()])
@@ -45,20 +46,17 @@ export const inviteDataSchema = Type.Object(
 export type InviteData = Static<typeof inviteDataSchema>
 export const inviteDataValidator = getValidator(inviteDataSchema, dataValidator)
 
-export const inviteQueryProperties = Type.Pick(inviteSchema, [
-  'id',
-  'email',
-  'role',
-  'invited_by',
-  'expires_at',
-  'accepted_at',
-  'accepted_by',
-  'revoked_at',
-  'created_at'
-])
-export const inviteQuerySchema = Type.Intersect(
-  [querySyntax(inviteQueryProperties), Type.Object({}, { additionalProperties: false })],
+// accepted_at and revoked_at are null while an invite is pending, so null is a filter value there.
+export const inviteQueryProperties = Type.Object(
+  {
+    ...Type.Pick(inviteSchema, ['id', 'email', 'role', 'invited_by', 'accepted_by']).properties,
+    expires_at: QueryDateTime,
+    accepted_at: NullableQueryDateTime,
+    revoked_at: NullableQueryDateTime,
+    created_at: QueryDateTime
+  },
   { additionalProperties: false }
 )
+export const inviteQuerySchema = strictQuerySyntax(inviteQueryProperties)
 export type InviteQuery = Static<typeof inviteQuerySchema>
 export const inviteQueryValidator = getValidator(inviteQuerySchema, queryValidator)

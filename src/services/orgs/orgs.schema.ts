@@ -1,9 +1,10 @@
 // Organization schemas: a tenant with a name, a unique slug and its message retention.
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, querySyntax } from '@feathersjs/typebox'
+import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { QueryDateTime, strictQuerySyntax } from '../../schemas/query'
 
 export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$'
 
@@ -45,12 +46,10 @@ export const orgPatchResolver = resolve<any, HookContext>({
   updated_at: async () => new Date()
 })
 
-export const orgQueryProperties = Type.Pick(orgSchema, ['id', 'name', 'slug', 'created_at'])
-export const orgQuerySchema = Type.Intersect(
-  [querySyntax(orgQueryProperties), Type.Object({}, { additionalProperties: false })],
-  {
-    additionalProperties: false
-  }
+export const orgQueryProperties = Type.Object(
+  { ...Type.Pick(orgSchema, ['id', 'name', 'slug']).properties, created_at: QueryDateTime },
+  { additionalProperties: false }
 )
+export const orgQuerySchema = strictQuerySyntax(orgQueryProperties)
 export type OrgQuery = Static<typeof orgQuerySchema>
 export const orgQueryValidator = getValidator(orgQuerySchema, queryValidator)

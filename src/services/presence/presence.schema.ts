@@ -5,6 +5,7 @@ import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { presenceOf } from '../../realtime/presence'
 import { dataValidator, queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -69,8 +70,8 @@ export const MAX_USER_IDS = 100
 export const presenceQuerySchema = Type.Object(
   {
     user_ids: Type.Optional(Type.Array(Uuid, { maxItems: MAX_USER_IDS })),
-    $limit: Type.Optional(Type.Integer({ minimum: 0 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    $limit: Type.Optional(queryLimit()),
+    $skip: Type.Optional(querySkip())
   },
   { $id: 'PresenceQuery', additionalProperties: false }
 )

@@ -1,10 +1,11 @@
 // User schemas and resolvers: the password hash never leaves the service, not even for internal callers.
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, querySyntax } from '@feathersjs/typebox'
+import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { passwordHash } from '@feathersjs/authentication-local'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { QueryDateTime, strictQuerySyntax } from '../../schemas/query'
 
 export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{1,31}$'
 const Timestamp = Type.Any({ description: 'ISO 8601 date-time (UTC)' })
@@ -91,19 +92,13 @@ export const userPatchResolver = resolve<any, HookContext>({
   updated_at: async () => new Date()
 })
 
-export const userQueryProperties = Type.Pick(userSchema, [
-  'id',
-  'username',
-  'name',
-  'email',
-  'role',
-  'status',
-  'created_at',
-  'org_id'
-])
-export const userQuerySchema = Type.Intersect(
-  [querySyntax(userQueryProperties), Type.Object({}, { additionalProperties: false })],
+export const userQueryProperties = Type.Object(
+  {
+    ...Type.Pick(userSchema, ['id', 'username', 'name', 'email', 'role', 'status', 'org_id']).properties,
+    created_at: QueryDateTime
+  },
   { additionalProperties: false }
 )
+export const userQuerySchema = strictQuerySyntax(userQueryProperties)
 export type UserQuery = Static<typeof userQuerySchema>
 export const userQueryValidator = getValidator(userQuerySchema, queryValidator)
