@@ -4,6 +4,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -35,8 +36,8 @@ export const devMailResolver = resolve<DevMailRow, HookContext>({
 
 export const devMailQuerySchema = Type.Object(
   {
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    $limit: Type.Optional(queryLimit()),
+    $skip: Type.Optional(querySkip())
   },
   { $id: 'DevMailQuery', additionalProperties: false }
 )

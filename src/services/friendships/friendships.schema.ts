@@ -3,6 +3,7 @@
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { dataValidator, queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 import { lastMessageSchema } from '../rooms/rooms.schema'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -88,8 +89,8 @@ export const friendshipPatchValidator = getValidator(friendshipPatchSchema, data
 // Listing: `status: 'accepted'` is my friends list; `direction` splits requests into incoming and outgoing.
 export const friendshipQuerySchema = Type.Object(
   {
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 })),
+    $limit: Type.Optional(queryLimit()),
+    $skip: Type.Optional(querySkip()),
     status: Type.Optional(friendshipStatusSchema),
     direction: Type.Optional(Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')])),
     user_id: Type.Optional(Uuid)

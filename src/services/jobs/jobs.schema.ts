@@ -5,6 +5,7 @@ import type { Static } from '@feathersjs/typebox'
 import type { JobWithState } from 'agenda'
 import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
+import { queryLimit } from '../../schemas/query'
 
 export const jobStates = [
   'running',
@@ -73,7 +74,7 @@ export const jobQuerySchema = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     state: Type.Optional(Type.Union(jobStates.map((state) => Type.Literal(state)))),
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    $limit: Type.Optional(queryLimit()),
     $skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000 }))
   },
   { $id: 'JobQuery', additionalProperties: false }

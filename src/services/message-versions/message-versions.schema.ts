@@ -4,6 +4,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -24,8 +25,8 @@ export const messageVersionResolver = resolve<MessageVersion, HookContext>({})
 export const messageVersionQuerySchema = Type.Object(
   {
     message_id: Uuid,
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    $limit: Type.Optional(queryLimit()),
+    $skip: Type.Optional(querySkip())
   },
   { $id: 'MessageVersionQuery', additionalProperties: false }
 )

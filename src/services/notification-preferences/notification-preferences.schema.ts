@@ -4,6 +4,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -70,8 +71,8 @@ export const notificationPreferencePatchValidator = getValidator(
 export const notificationPreferenceQuerySchema = Type.Object(
   {
     room_id: Type.Optional(Uuid),
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    $limit: Type.Optional(queryLimit(1000)),
+    $skip: Type.Optional(querySkip())
   },
   { $id: 'NotificationPreferenceQuery', additionalProperties: false }
 )

@@ -5,6 +5,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 
 const Uuid = Type.String({ format: 'uuid' })
 const NullableUuid = Type.Union([Uuid, Type.Null()])
@@ -82,8 +83,8 @@ export const notificationQuerySchema = Type.Object(
     read: Type.Optional(Type.Boolean()),
     type: Type.Optional(notificationTypeSchema),
     room_id: Type.Optional(Uuid),
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    $limit: Type.Optional(queryLimit()),
+    $skip: Type.Optional(querySkip())
   },
   { $id: 'NotificationQuery', additionalProperties: false }
 )

@@ -5,6 +5,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 
 const Uuid = Type.String({ format: 'uuid' })
 const Base64Url = (minLength: number, maxLength: number) =>
@@ -55,8 +56,8 @@ export const pushSubscriptionDataValidator = getValidator(pushSubscriptionDataSc
 
 export const pushSubscriptionQuerySchema = Type.Object(
   {
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    $limit: Type.Optional(queryLimit()),
+    $skip: Type.Optional(querySkip())
   },
   { $id: 'PushSubscriptionQuery', additionalProperties: false }
 )

@@ -4,6 +4,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
+import { queryLimit, querySkip } from '../../schemas/query'
 
 const Uuid = Type.String({ format: 'uuid' })
 const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
@@ -45,8 +46,8 @@ export const receiptDataValidator = getValidator(receiptDataSchema, dataValidato
 export const receiptQuerySchema = Type.Object(
   {
     room_id: Uuid,
-    $limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    $limit: Type.Optional(queryLimit(1000)),
+    $skip: Type.Optional(querySkip())
   },
   { $id: 'ReceiptQuery', additionalProperties: false }
 )
