@@ -52,6 +52,18 @@ export const configurationSchema = Type.Intersect([
       intervalMs: Type.Number({ minimum: 0 }),
       batchSize: Type.Number({ minimum: 1, maximum: 100000 })
     }),
+    // The outbox (src/outbox): drained right after each commit (immediate), and swept by the job runtime every
+    // sweepMs for rows left behind; a claimed row is leased for leaseMs; failures back off from retryDelayMs
+    // doubling up to maxRetryDelayMs, and a row is dead (kept, never retried) after maxAttempts.
+    outbox: Type.Object({
+      immediate: Type.Boolean(),
+      sweepMs: Type.Number({ minimum: 100 }),
+      leaseMs: Type.Number({ minimum: 100 }),
+      batchSize: Type.Number({ minimum: 1, maximum: 10000 }),
+      retryDelayMs: Type.Number({ minimum: 0 }),
+      maxRetryDelayMs: Type.Number({ minimum: 0 }),
+      maxAttempts: Type.Number({ minimum: 1 })
+    }),
     // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs;
     // transitions go out batched per org every batchMs.
     presence: Type.Optional(

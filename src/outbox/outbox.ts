@@ -57,8 +57,9 @@ export class Outbox {
 
   constructor(private readonly app: Application) {}
 
+  // Configured (config outbox, validated at start); tests override parts of it.
   get settings(): OutboxSettings {
-    return { ...defaultOutboxSettings, ...((this.app.get('outbox' as any) as Partial<OutboxSettings>) ?? {}) }
+    return { ...defaultOutboxSettings, ...(this.app.get('outbox') ?? {}) }
   }
 
   on(topic: string, handler: OutboxHandler) {

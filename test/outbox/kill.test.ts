@@ -23,7 +23,7 @@ describe('outbox: a process killed between commit and delivery', function () {
     const url = sharedServer().url
     // This process writes outbox rows but never drains them: no immediate drain, no job runtime.
     doomed = await startProcess({
-      env: { JOBS_RUN_IN_WEB: 'false', NODE_CONFIG: JSON.stringify({ outbox: { immediate: false } }) }
+      env: { JOBS_RUN_IN_WEB: 'false', OUTBOX_IMMEDIATE: 'false' }
     })
     const { admin } = await createOrg(url)
     const [alice, bob] = [await addMember(url, admin), await addMember(url, admin)]

@@ -1,7 +1,6 @@
 // The outbox sweep: every outbox.sweepMs the job runtime drains rows that no process drained right after its
 // commit (the process died, a handler failed and is due again, or a lease expired).
 import { outboxOf } from '../../outbox/outbox'
-import { defaultOutboxSettings } from '../../outbox/outbox'
 import type { JobDefinition } from '../types'
 
 export const OUTBOX_SWEEP_JOB = 'outbox.sweep'
@@ -10,7 +9,7 @@ export const outboxSweepJob: JobDefinition = {
   name: OUTBOX_SWEEP_JOB,
   // A missed sweep is simply the next one.
   retry: false,
-  everyMs: (app) => outboxOf(app).settings.sweepMs ?? defaultOutboxSettings.sweepMs,
+  everyMs: (app) => outboxOf(app).settings.sweepMs,
   run: async ({ app }) => {
     await outboxOf(app).drain()
   }
