@@ -8,6 +8,7 @@ import type { RoomAction } from '../auth/room-policy'
 import { loadRoomAccess } from '../services/members/membership'
 import type { RoomAccess, RoomLocator } from '../services/members/membership'
 import { notFound } from '../errors'
+import { isUuid } from './validate-id'
 import { NotFound } from '@feathersjs/errors'
 
 declare module '@feathersjs/feathers' {
@@ -62,6 +63,15 @@ const locate = (context: HookContext): { where: RoomLocator; what: string } => {
   if (path === 'members') return { where: { memberId: id }, what: 'Member not found' }
   if (path === 'messages') return { where: { messageId: id }, what: 'Message not found' }
   return { where: { roomId: id }, what: 'Room not found' }
+}
+
+// Sends are the hottest call, so their row of the table is enforced once: by chatboard_send_message under
+// the room's row lock (membership, archive, DM block — the one check that cannot race a kick, an archive or a
+// block), whose answer messages.class.ts maps through refusal('send', ...). Loading the room here as well
+// would double the database work of every send (bench/RESULTS.md).
+export const authorizeSend = async (context: HookContext) => {
+  requireUser(context.params)
+  if (!isUuid(context.data?.room_id)) throw notFound('Room not found')
 }
 
 export const authorizeRoom = (action: RoomAction | ActionsOf) => async (context: HookContext) => {

@@ -13,7 +13,7 @@ import {
 } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
 import { requireOrg } from '../../hooks/require-org'
-import { authorizeRoom, messagePatchActions } from '../../hooks/authorize-room'
+import { authorizeRoom, authorizeSend, messagePatchActions } from '../../hooks/authorize-room'
 
 export * from './messages.class'
 export * from './messages.schema'
@@ -71,7 +71,7 @@ export const message = (app: Application) => {
         idempotencyKey,
         normalizeText({ body: 'multiline' }),
         schemaHooks.validateData(messageDataValidator),
-        authorizeRoom('send')
+        authorizeSend
       ],
       patch: [
         normalizeText({ body: 'multiline' }),
