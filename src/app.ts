@@ -19,6 +19,7 @@ import { outbox } from './outbox'
 import { notifications } from './notifications'
 import { channels } from './channels'
 import { configureSockets } from './realtime/sockets'
+import { watchBackpressure } from './realtime/backpressure'
 import { normalizeError } from './hooks/normalize-error'
 import { validateId } from './hooks/validate-id'
 import { requireObjectData } from './hooks/require-object-data'
@@ -53,7 +54,10 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.use(bodyParser({ jsonLimit: '1mb' }))
   app.configure(rest())
   app.configure(
-    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 1e6 }, configureSockets(app))
+    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 1e6 }, (io) => {
+      configureSockets(app)(io)
+      watchBackpressure(app)(io)
+    })
   )
 
   app.configure(postgresql)
