@@ -2,6 +2,10 @@
 // channels and the hooks every service shares.
 import { feathers } from '@feathersjs/feathers'
 import configuration from '@feathersjs/configuration'
+import fs from 'node:fs'
+import path from 'node:path'
+import crypto from 'node:crypto'
+import helmet from 'koa-helmet'
 import { koa, rest, bodyParser, serveStatic, cors } from '@feathersjs/koa'
 import socketio from '@feathersjs/socketio'
 import type { Application, Configuration } from './declarations'
@@ -20,12 +24,34 @@ import { notifications } from './notifications'
 import { channels } from './channels'
 import { configureSockets } from './realtime/sockets'
 import { watchBackpressure } from './realtime/backpressure'
+import { allowOrigin, guardSockets } from './realtime/guard'
 import { normalizeError } from './hooks/normalize-error'
+import { rejectNul } from './hooks/reject-nul'
+import { limitRestCalls, limitSocketCalls } from './hooks/limit-calls'
 import { validateId } from './hooks/validate-id'
 import { requireObjectData } from './hooks/require-object-data'
 import { authenticateExternal } from './hooks/authenticate-external'
 import { checkApiKeyScope } from './hooks/check-api-key-scope'
 import { logger } from './logger'
+
+// Helmet's defaults, with a CSP that lets the landing page run its own inline script and style (by hash).
+const securityHeaders = (publicDir: string) => {
+  let page = ''
+  try {
+    page = fs.readFileSync(path.join(publicDir, 'index.html'), 'utf8')
+  } catch {
+    // No landing page: nothing inline to allow.
+  }
+  const hashes = (tag: string) =>
+    [...page.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map(
+      (m) => `'sha256-${crypto.createHash('sha256').update(m[1]).digest('base64')}'`
+    )
+  return helmet({
+    contentSecurityPolicy: {
+      directives: { scriptSrc: ["'self'", ...hashes('script')], styleSrc: ["'self'", ...hashes('style')] }
+    }
+  })
+}
 
 export const createApp = (overrides: Partial<Configuration> = {}): Application => {
   const app: Application = koa(feathers())
@@ -46,6 +72,7 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
 
   app.use(requestContext())
   app.use(errorHandler())
+  app.use(securityHeaders(app.get('public')))
   app.use(
     cors({ origin: (ctx) => (app.get('origins').includes(ctx.get('origin')) ? ctx.get('origin') : '') })
   )
@@ -54,10 +81,14 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.use(bodyParser({ jsonLimit: '1mb' }))
   app.configure(rest())
   app.configure(
-    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 1e6 }, (io) => {
-      configureSockets(app)(io)
-      watchBackpressure(app)(io)
-    })
+    socketio(
+      { cors: { origin: app.get('origins') }, maxHttpBufferSize: 1e6, allowRequest: allowOrigin(app) },
+      (io) => {
+        guardSockets(app)(io)
+        configureSockets(app)(io)
+        watchBackpressure(app)(io)
+      }
+    )
   )
 
   app.configure(postgresql)
@@ -71,7 +102,18 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.configure(channels)
 
   app.hooks({
-    around: { all: [normalizeError, authenticateExternal, validateId, requireObjectData, checkApiKeyScope] }
+    around: {
+      all: [
+        normalizeError,
+        rejectNul,
+        limitSocketCalls,
+        authenticateExternal,
+        limitRestCalls,
+        validateId,
+        requireObjectData,
+        checkApiKeyScope
+      ]
+    }
   })
   app.hooks({
     teardown: [

@@ -22,12 +22,29 @@ export const configurationSchema = Type.Intersect([
     limits: Type.Object({
       nameLength: Type.Number({ minimum: 1 }),
       bioLength: Type.Number({ minimum: 1 }),
+      // Failed logins per email+IP and per IP within loginWindowSeconds (successes spend nothing).
       loginPerEmail: Type.Number({ minimum: 1 }),
       loginPerIp: Type.Number({ minimum: 1 }),
       loginWindowSeconds: Type.Number({ minimum: 1 }),
+      // External REST calls per minute: per user, per API key, per IP when anonymous.
+      restPerMinute: Type.Number({ minimum: 1 }),
+      restPerMinuteApiKey: Type.Number({ minimum: 1 }),
+      restPerMinuteAnonymous: Type.Number({ minimum: 1 }),
+      registrationsPerIp: Type.Number({ minimum: 1 }),
+      registrationWindowSeconds: Type.Number({ minimum: 1 }),
+      // New Socket.IO connections per IP per minute; per connection: message sends per second plus a burst
+      // refilled over socketSendBurstSeconds, and all calls per socketCallsWindowSeconds.
+      socketConnectionsPerMinute: Type.Number({ minimum: 1 }),
+      socketSendsPerSecond: Type.Number({ minimum: 1 }),
+      socketSendBurst: Type.Number({ minimum: 1 }),
+      socketSendBurstSeconds: Type.Number({ minimum: 1 }),
+      socketCallsPerWindow: Type.Number({ minimum: 1 }),
+      socketCallsWindowSeconds: Type.Number({ minimum: 1 }),
       messageLength: Type.Number({ minimum: 1, maximum: 100000 }),
       unsendWindowSeconds: Type.Number({ minimum: 0 })
     }),
+    // A socket that has not authenticated within authTimeoutMs of connecting is closed.
+    sockets: Type.Object({ authTimeoutMs: Type.Number({ minimum: 10 }) }),
     invites: Type.Object({ ttlDays: Type.Number({ minimum: 0 }) }),
     // Background jobs (Agenda): see src/jobs/runtime.ts for what concurrency, lockLimit and lockLifetimeMs mean.
     jobs: Type.Object({

@@ -1,23 +1,37 @@
 // Rate limiters from rate-limiter-flexible: Redis-backed across processes when configured, else in memory.
 // A library rather than hand-written counters: it handles atomic Redis scripts, expiry and blocking for us.
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from './declarations'
 import { deploymentKey } from './realtime/deployment-key'
 
+type Limiter = RateLimiterAbstract | BurstyRateLimiter
+
 export interface Limiters {
+  // Failed password logins per email+IP and per IP (a successful login spends nothing).
   loginEmail: RateLimiterAbstract
   loginIp: RateLimiterAbstract
+  // External REST calls per user, per API key, and per IP when anonymous.
+  restUser: RateLimiterAbstract
+  restApiKey: RateLimiterAbstract
+  restAnonymous: RateLimiterAbstract
+  registrations: RateLimiterAbstract
+  socketConnections: RateLimiterAbstract
+  // Per connection, so they live in the process holding the socket (memory): Redis would add a round trip
+  // per call for a key no other process ever sees.
+  socketSends: BurstyRateLimiter
+  socketCalls: RateLimiterAbstract
 }
 
 const create = (
   app: Application,
   keyPrefix: string,
   points: number,
-  duration: number
+  duration: number,
+  shared = true
 ): RateLimiterAbstract => {
-  const redis = app.get('redis')
+  const redis = shared ? app.get('redis') : null
   return redis
     ? new RateLimiterRedis({
         storeClient: redis,
@@ -29,25 +43,54 @@ const create = (
 }
 
 export const rateLimits = (app: Application) => {
-  const limits = app.get('limits')
-  app.set('limiters', {
-    loginEmail: create(app, 'login-email', limits.loginPerEmail, limits.loginWindowSeconds),
-    loginIp: create(app, 'login-ip', limits.loginPerIp, limits.loginWindowSeconds)
+  const l = app.get('limits')
+  const limiters: Limiters = {
+    loginEmail: create(app, 'login-email', l.loginPerEmail, l.loginWindowSeconds),
+    loginIp: create(app, 'login-ip', l.loginPerIp, l.loginWindowSeconds),
+    restUser: create(app, 'rest-user', l.restPerMinute, 60),
+    restApiKey: create(app, 'rest-key', l.restPerMinuteApiKey, 60),
+    restAnonymous: create(app, 'rest-ip', l.restPerMinuteAnonymous, 60),
+    registrations: create(app, 'register-ip', l.registrationsPerIp, l.registrationWindowSeconds),
+    socketConnections: create(app, 'socket-ip', l.socketConnectionsPerMinute, 60),
+    // 20 a second, and on top a burst allowance refilled over socketSendBurstSeconds.
+    socketSends: new BurstyRateLimiter(
+      create(app, 'socket-sends', l.socketSendsPerSecond, 1, false),
+      create(app, 'socket-burst', l.socketSendBurst, l.socketSendBurstSeconds, false)
+    ),
+    socketCalls: create(app, 'socket-calls', l.socketCallsPerWindow, l.socketCallsWindowSeconds, false)
+  }
+  app.set('limiters', limiters)
+}
+
+export const tooMany = (msBeforeNext: number, what: string) => {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000))
+  return new TooManyRequests(`Too many ${what}; try again in ${retryAfter}s`, {
+    code: 'rate_limited',
+    retryAfter
   })
 }
 
 // Consumes one point; turns the library's rejection into a 429 with a stable code.
-export const consume = async (limiter: RateLimiterAbstract, key: string, what: string) => {
+export const consume = async (limiter: Limiter, key: string, what: string) => {
   try {
     await limiter.consume(key)
   } catch (error) {
-    if (error instanceof RateLimiterRes) {
-      const retryAfter = Math.ceil(error.msBeforeNext / 1000)
-      throw new TooManyRequests(`Too many ${what}; try again in ${retryAfter}s`, {
-        code: 'rate_limited',
-        retryAfter
-      })
-    }
+    if (error instanceof RateLimiterRes) throw tooMany(error.msBeforeNext, what)
     throw error
+  }
+}
+
+// Refuses when the key has already spent its budget, without spending anything (failed-login budgets).
+export const assertUnder = async (limiter: RateLimiterAbstract, key: string, what: string) => {
+  const res = await limiter.get(key)
+  if (res && res.consumedPoints >= limiter.points) throw tooMany(res.msBeforeNext, what)
+}
+
+// Spends one point after the fact; being over by then changes nothing for the answer already decided.
+export const penalize = async (limiter: RateLimiterAbstract, key: string) => {
+  try {
+    await limiter.consume(key)
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error
   }
 }

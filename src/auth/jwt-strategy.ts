@@ -19,6 +19,10 @@ export class SessionJwtStrategy extends JWTStrategy {
         code: expired ? 'token_expired' : 'invalid_token'
       })
     }
+    // Every token this server signs expires; one without `exp` was not made here to be honoured forever.
+    if (typeof payload?.exp !== 'number') {
+      throw new NotAuthenticated('Invalid access token', { code: 'invalid_token' })
+    }
     const ended = () => new NotAuthenticated('This session has ended', { code: 'session_revoked' })
     if (!isUuid(payload.sub) || !isUuid(payload.sid)) throw ended()
     // The same row the users service returns internally (its resolver only drops the password hash).

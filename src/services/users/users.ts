@@ -2,6 +2,8 @@
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../declarations'
 import { normalizeText } from '../../hooks/normalize-text'
+import { consume } from '../../rate-limits'
+import type { HookContext } from '../../declarations'
 import { UserService, getOptions } from './users.class'
 import {
   userDataResolver,
@@ -18,6 +20,13 @@ import { userMethods, userPath } from './users.shared'
 export * from './users.class'
 export * from './users.schema'
 
+// Registrations per client IP, counted for every external attempt (a refused one costs as much to make).
+const limitRegistrations = async (context: HookContext) => {
+  if (!context.params.provider) return
+  const ip: string = (context.params as any).ip || 'unknown'
+  await consume(context.app.get('limiters').registrations, ip, 'registrations from this address')
+}
+
 export const user = (app: Application) => {
   const service = new UserService(getOptions(app))
   service.app = app
@@ -32,6 +41,7 @@ export const user = (app: Application) => {
       find: [scopeUsers],
       get: [scopeUsers],
       create: [
+        limitRegistrations,
         normalizeText({ email: 'lower', username: 'lower', name: 'line' }),
         schemaHooks.validateData(userDataValidator),
         schemaHooks.resolveData(userDataResolver)
