@@ -30,7 +30,7 @@ forEachTransport('members: races with sends', (transport) => {
       })
       const send = b.service('messages').create({ room_id: room.id, body: 'last words' })
       send.catch(() => undefined)
-      await waitUntilBlocked('select * from chatboard_send_message')
+      await waitUntilBlocked('select m.*, r.kind as room_kind from chatboard_send_message')
       const kick = a.service('members').remove(bobRow.id)
       kick.catch(() => undefined)
       await waitUntilBlocked('update "rooms"')
@@ -58,7 +58,7 @@ forEachTransport('members: races with sends', (transport) => {
       await waitUntilBlocked('update "rooms"', 1)
       const send = b.service('messages').create({ room_id: room.id, body: 'from the door' })
       send.catch(() => undefined)
-      await waitUntilBlocked('select * from chatboard_send_message')
+      await waitUntilBlocked('select m.*, r.kind as room_kind from chatboard_send_message')
       await trx.commit()
       await kick
       await rejectsWith(send, 'NotFound', 'not_found')
