@@ -22,6 +22,6 @@ export const authentication = (app: Application) => {
   auth.register('api-key', new ApiKeyStrategy())
   const mountOAuth = registerOAuth(app, auth)
   app.use('authentication', auth)
-  app.service('authentication').hooks({ around: { create: [limitLogin] } })
+  app.service('authentication').hooks({ before: { create: [limitLogin] } })
   mountOAuth()
 }

@@ -6,9 +6,15 @@ import type { Params } from '@feathersjs/feathers'
 import bcrypt from 'bcryptjs'
 import { recordAudit } from '../audit'
 import { assertActive } from './account-status'
+import { spendFailedLogin } from '../hooks/limit-login'
 
-// Compared against when the email is unknown, so a miss costs as long as a wrong password.
-const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 4)
+// Compared against when the email is unknown, so a miss costs as long as a wrong password: made with the
+// configured cost (hashSize), since bcrypt's time is set by the cost stored in the hash.
+const dummyHashes = new Map<number, Promise<string>>()
+const dummyHash = (cost: number) => {
+  if (!dummyHashes.has(cost)) dummyHashes.set(cost, bcrypt.hash('not-a-real-password', cost))
+  return dummyHashes.get(cost)!
+}
 
 export class ChatLocalStrategy extends LocalStrategy {
   private get db() {
@@ -21,7 +27,7 @@ export class ChatLocalStrategy extends LocalStrategy {
         ? await this.db('users').whereRaw('lower(email) = lower(?)', [email]).first()
         : null
     if (!row) {
-      await bcrypt.compare('x', DUMMY_HASH)
+      await bcrypt.compare('x', await dummyHash(this.configuration.hashSize ?? 10))
       throw new NotAuthenticated('Invalid email or password', { code: 'invalid_credentials' })
     }
     return row
@@ -56,6 +62,10 @@ export class ChatLocalStrategy extends LocalStrategy {
       })
       return result
     } catch (error: any) {
+      // Only external wrong-password attempts spend the failed-login budgets (src/hooks/limit-login.ts).
+      if (params.provider && error?.data?.code === 'invalid_credentials') {
+        await spendFailedLogin(this.app as any, data.email, ip)
+      }
       const userId: string | undefined = error?.data?.userId
       const user = userId ? await this.db('users').select('org_id').where({ id: userId }).first() : null
       await recordAudit(this.db, {

@@ -1,24 +1,30 @@
-// Limits FAILED password logins per email+IP and per client IP: an over-budget key is refused before any
-// password is checked; only a wrong password (or unknown email) spends a point, so a successful login costs
-// nothing and nobody can lock an account out from another address.
+// Limits FAILED password logins per email+IP and per client IP. This hook refuses a key that has already spent
+// its budget, before any password is checked; only a wrong password (or an unknown email) spends a point
+// (ChatLocalStrategy calls `spendFailedLogin`), so a successful login costs nothing and nobody can lock an
+// account out from another address.
 import { assertUnder, penalize } from '../rate-limits'
-import type { HookContext, NextFunction } from '../declarations'
+import type { Application, HookContext } from '../declarations'
 
-export const limitLogin = async (context: HookContext, next: NextFunction) => {
+const keys = (email: unknown, ip: unknown) => {
+  const address = typeof ip === 'string' ? ip : ''
+  const normalized = typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : ''
+  return { ip: address, emailKey: `${normalized}|${address}` }
+}
+
+export const limitLogin = async (context: HookContext) => {
   const data = context.data as { strategy?: unknown; email?: unknown }
-  if (!context.params.provider || data?.strategy !== 'local') return next()
+  if (!context.params.provider || data?.strategy !== 'local') return
   const limiters = context.app.get('limiters')
-  const ip: string = context.params.ip ?? ''
-  const email = typeof data.email === 'string' ? data.email.trim().toLowerCase().slice(0, 254) : ''
-  const emailKey = `${email}|${ip}`
+  const { ip, emailKey } = keys(data.email, context.params.ip)
   if (ip) await assertUnder(limiters.loginIp, ip, 'login attempts from this address')
   await assertUnder(limiters.loginEmail, emailKey, 'login attempts for this account')
-  try {
-    await next()
-  } catch (error: any) {
-    if (error?.data?.code === 'invalid_credentials') {
-      await Promise.all([ip ? penalize(limiters.loginIp, ip) : null, penalize(limiters.loginEmail, emailKey)])
-    }
-    throw error
-  }
+}
+
+export const spendFailedLogin = async (app: Application, email: unknown, ip: unknown) => {
+  const limiters = app.get('limiters')
+  const k = keys(email, ip)
+  await Promise.all([
+    k.ip ? penalize(limiters.loginIp, k.ip) : null,
+    penalize(limiters.loginEmail, k.emailKey)
+  ])
 }
