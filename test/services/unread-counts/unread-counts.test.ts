@@ -8,6 +8,8 @@ import { sharedServer, startServer } from '../../helpers/server'
 import { forEachTransport } from '../../helpers/clients'
 import { register } from '../../helpers/fixtures'
 import { clients, team } from '../receipts/helpers'
+import { assertMatches } from '../../helpers/schemas'
+import { unreadCountSchema } from '../../../src/services/unread-counts/unread-counts.schema'
 
 forEachTransport('unread-counts', (transport) => {
   let url: string
@@ -41,6 +43,7 @@ forEachTransport('unread-counts', (transport) => {
     await b.service('members').patch(membership.data[0].id, { muted: true }, {})
 
     const counts = await b.service('unread-counts').find()
+    for (const entry of counts) assertMatches(unreadCountSchema, entry)
     const byRoom = new Map(counts.map((entry) => [entry.room_id, entry]))
     assert.equal(counts.length, 4)
     assert.deepEqual(byRoom.get(general.id), {
