@@ -1,5 +1,13 @@
 // Turns any thrown value into a Feathers error with a stable `data.code`, so clients can branch on it.
-import { BadRequest, Conflict, FeathersError, GeneralError, NotFound, convert } from '@feathersjs/errors'
+import {
+  BadRequest,
+  Conflict,
+  FeathersError,
+  GeneralError,
+  NotFound,
+  Unavailable,
+  convert
+} from '@feathersjs/errors'
 import { logger } from './logger'
 
 const defaultCodes: Record<string, string> = {
@@ -29,6 +37,8 @@ const uniqueConstraintCodes: Record<string, { code: string; message: string }> =
   orgs_slug_unique: { code: 'slug_taken', message: 'That slug is taken' }
 }
 
+const KNEX_ERROR = Symbol.for('@feathersjs/knex/error')
+
 // PostgreSQL SQLSTATE codes that mean "the request was bad", not "the server broke".
 const fromPostgres = (error: any): FeathersError | null => {
   const code: unknown = error?.code
@@ -48,6 +58,41 @@ const fromPostgres = (error: any): FeathersError | null => {
   return null
 }
 
+// A dependency (PostgreSQL, Redis) that cannot be reached or went away mid-call: the request may succeed if
+// retried, so it answers 503 `unavailable` rather than 500. Socket errors, pg's messages for a dropped
+// connection, knex's pool timeout, SQLSTATE 08xxx (connection), 57P01-57P03 (shutdown, crash, not yet
+// accepting), 57014 (statement_timeout), 53300 (too many connections), and ioredis giving up.
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND'
+])
+const STATE_CODES = new Set(['57P01', '57P02', '57P03', '57014', '53300'])
+const CONNECTION_MESSAGE =
+  /Connection terminated|connection error|Connection ended|timeout exceeded when trying to connect|Query read timeout|Timeout acquiring a connection|Connection is closed|Command timed out|Reached the max retries per request/i
+
+export const isConnectionError = (error: any, depth = 0): boolean => {
+  if (!error || typeof error !== 'object' || depth > 3) return false
+  // An error the app raised on purpose keeps its meaning; only what it wraps is looked at.
+  if (error instanceof FeathersError && error.name !== 'GeneralError')
+    return isConnectionError((error as any)[KNEX_ERROR], depth + 1)
+  const code = error.code
+  if (
+    typeof code === 'string' &&
+    (SOCKET_CODES.has(code) || STATE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+  )
+    return true
+  if (error.name === 'KnexTimeoutError' || error.name === 'MaxRetriesPerRequestError') return true
+  if (typeof error.message === 'string' && CONNECTION_MESSAGE.test(error.message)) return true
+  return isConnectionError(error[KNEX_ERROR] ?? error.cause, depth + 1)
+}
+
+export const unavailable = (what = 'A service the server depends on is unavailable; try again shortly') =>
+  new Unavailable(what, { code: 'unavailable' })
+
 const describeAjv = (errors: any[]) =>
   errors
     .map((e) => {
@@ -56,8 +101,6 @@ const describeAjv = (errors: any[]) =>
       return `${where} ${e.message}${extra}`
     })
     .join('; ')
-
-const KNEX_ERROR = Symbol.for('@feathersjs/knex/error')
 
 const fromUnknown = (input: any): FeathersError => {
   const status = input?.status ?? input?.statusCode
@@ -71,7 +114,9 @@ const fromUnknown = (input: any): FeathersError => {
 
 export const toFeathersError = (input: unknown): FeathersError => {
   let error: FeathersError
-  if (input instanceof FeathersError) {
+  if (isConnectionError(input)) {
+    error = unavailable()
+  } else if (input instanceof FeathersError) {
     // The knex adapter wraps database errors; look underneath for the PostgreSQL code.
     const original = (input as any)[KNEX_ERROR]
     error = (original && fromPostgres(original)) || input

@@ -16,11 +16,46 @@ export interface DatabaseSettings {
   url: string
   dataDir: string
   poolMax: number
+  // Bounds so that a call never hangs on an unreachable database (it answers 503 `unavailable` instead).
+  connectTimeoutMs?: number
+  acquireTimeoutMs?: number
+  statementTimeoutMs?: number
+}
+
+// The bounds with their defaults: opening a connection, waiting for a pooled one, and one statement (the
+// server cancels it; the client gives up a second later if the server itself went silent).
+export const databaseTimeouts = (settings: Partial<DatabaseSettings>) => {
+  const connectTimeoutMs = settings.connectTimeoutMs ?? 2000
+  const statementTimeoutMs = settings.statementTimeoutMs ?? 5000
+  return {
+    connectTimeoutMs,
+    acquireTimeoutMs: settings.acquireTimeoutMs ?? 3000,
+    statementTimeoutMs,
+    queryTimeoutMs: statementTimeoutMs + 1000
+  }
+}
+
+// Settings for a pg Client or Pool on the app's database, with the same bounds as knex's connections.
+export const pgConnection = (settings: Partial<DatabaseSettings> & { url: string }) => {
+  const t = databaseTimeouts(settings)
+  return {
+    connectionString: settings.url,
+    connectionTimeoutMillis: t.connectTimeoutMs,
+    statement_timeout: t.statementTimeoutMs,
+    query_timeout: t.queryTimeoutMs
+  }
 }
 
 export const createKnex = (settings: DatabaseSettings): Knex => {
   if (settings.url) {
-    return knex({ client: 'pg', connection: settings.url, pool: { min: 0, max: settings.poolMax } })
+    // knex drops a connection that reported an error (it never goes back to the pool), so a database restart
+    // costs the calls in flight and the pool refills with fresh connections once the database answers again.
+    return knex({
+      client: 'pg',
+      connection: pgConnection(settings),
+      acquireConnectionTimeout: databaseTimeouts(settings).acquireTimeoutMs,
+      pool: { min: 0, max: settings.poolMax }
+    })
   }
   const dataDir = path.resolve(settings.dataDir)
   fs.mkdirSync(dataDir, { recursive: true })

@@ -18,7 +18,10 @@ import {
   getUpdateTimestampTriggerSQL
 } from '@agendajs/postgres-backend'
 import { MongoBackend } from '@agendajs/mongo-backend'
+import pg from 'pg'
 import type { Application } from '../declarations'
+import { logger } from '../logger'
+import { pgConnection } from '../postgresql'
 import { execScript, knexPool } from './knex-pool'
 
 export const JOBS_TABLE = 'agenda_jobs'
@@ -28,6 +31,10 @@ export interface JobBackend {
   store: JobStore
   backend: AgendaBackend
   notificationChannel?: NotificationChannel
+  // Closes the connections the job store opened itself (the app's knex is the app's).
+  close?: () => Promise<void>
+  // The job store's own pg pool (postgresql store), for outage recovery.
+  pool?: pg.Pool
 }
 
 // Serializes schema creation between processes starting at once (CREATE ... IF NOT EXISTS races otherwise).
@@ -69,12 +76,17 @@ export const createJobBackend = async (app: Application): Promise<JobBackend> =>
   if (url) {
     await ensureJobTable(db, false)
     // A small pool of its own (plus one LISTEN connection) next to knex's: job polling never waits for requests.
-    const backend = new PostgresBackend({
-      poolConfig: { connectionString: url, max: 3, idleTimeoutMillis: 5000 },
-      tableName: JOBS_TABLE,
-      ensureSchema: false
-    })
-    return { store: 'postgresql', backend }
+    // Ours, not Agenda's, so that its errors are handled: an idle connection cut by a database restart emits
+    // 'error' on the pool, which would otherwise end the process. Same timeouts as the app's connections.
+    const pool = new pg.Pool({ ...pgConnection(app.get('database')), max: 3, idleTimeoutMillis: 5000 })
+    pool.on('error', (err) => logger.warn({ err }, 'jobs: database connection lost'))
+    const backend = new PostgresBackend({ pool, tableName: JOBS_TABLE, ensureSchema: false })
+    // The LISTEN connection's loss is re-emitted on the channel (which reconnects by itself); an EventEmitter
+    // 'error' without a listener throws.
+    backend.notificationChannel?.on('error', (err: Error) =>
+      logger.warn({ err }, 'jobs: notification channel error')
+    )
+    return { store: 'postgresql', backend, pool, close: () => pool.end() }
   }
   await ensureJobTable(db, true)
   const backend = new PostgresBackend({

@@ -16,6 +16,7 @@ import { JOBS_TABLE, createJobBackend } from './backend'
 import type { JobStore } from './backend'
 import { backoffFor, connectedBackend, guardedRepository } from './agenda-facade'
 import { RunningJobs } from './observe'
+import { OutageRecovery } from './recovery'
 import type { JobDefinition } from './types'
 
 export interface JobListOptions {
@@ -37,6 +38,8 @@ export class JobRuntime {
   store: JobStore | null = null
   private instance: Agenda | null = null
   private backend: AgendaBackend | null = null
+  private closeStore: (() => Promise<void>) | null = null
+  private recovery: OutageRecovery | null = null
   private running: RunningJobs | null = null
   private starting: Promise<void> | null = null
   private processing = false
@@ -98,7 +101,7 @@ export class JobRuntime {
   private async connect() {
     const settings = this.app.get('jobs')
     this.stopping = false
-    const { store, backend, notificationChannel } = await createJobBackend(this.app)
+    const { store, backend, notificationChannel, close, pool } = await createJobBackend(this.app)
     this.claimed = new Map()
     const repository = guardedRepository(backend.repository, () => this.stopping, this.claimed)
     const agenda = new Agenda({
@@ -114,12 +117,24 @@ export class JobRuntime {
     })
     this.running = new RunningJobs(agenda)
     const claimed = this.claimed
+    const running = this.running
+    if (pool) {
+      const recovery = new OutageRecovery(
+        pool,
+        agenda.attrs.name ?? '',
+        () => [...running.list, ...[...claimed.keys()]],
+        Math.max(1000, Math.min(settings.processEveryMs, 5000))
+      )
+      recovery.watch(agenda, [pool, ...(backend.notificationChannel ? [backend.notificationChannel] : [])])
+      this.recovery = recovery
+    }
     agenda.on('start', (job: any) => claimed.delete(String(job?.attrs?._id)))
     this.repository = repository
     for (const definition of this.definitions.values()) this.register(agenda, definition)
     await agenda.ready
     this.instance = agenda
     this.backend = backend
+    this.closeStore = close ?? null
     this.store = store
     this.channel = notificationChannel ?? backend.notificationChannel ?? null
     await this.scheduleRecurring(agenda)
@@ -257,5 +272,10 @@ export class JobRuntime {
       }
     }
     if (backend.ownsConnection) await backend.disconnect()
+    this.recovery?.stop()
+    this.recovery = null
+    const close = this.closeStore
+    this.closeStore = null
+    await close?.()
   }
 }

@@ -1,23 +1,48 @@
 // Socket.IO set-up: remembers each Feathers connection's socket, records the client IP, and uses the Redis
-// adapter when configured so channels (Socket.IO rooms) and broadcasts span every server process.
+// adapter when configured so channels (Socket.IO rooms) and broadcasts span every server process, and tells
+// local sockets to resynchronize when the adapter lost messages.
 import type { Server, Socket } from 'socket.io'
+import type Redis from 'ioredis'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { Application } from '../declarations'
 import { deploymentKey } from './deployment-key'
 import { clientIp } from '../client-ip'
+import { watchRedis } from '../redis'
+import { logger } from '../logger'
 
 const sockets = new WeakMap<object, Socket>()
 
 export const socketOf = (connection: unknown): Socket | undefined =>
   connection && typeof connection === 'object' ? sockets.get(connection) : undefined
 
+// Broadcasts through the Redis adapter are fire-and-forget: while its publishing or subscribing connection is
+// down, events from or to other processes are dropped. Once it is back, every socket on this process is told
+// `resync` ({ reason: 'adapter_reconnected' }), a per-socket control event (not a service event): the client
+// runs the catch-up recipe (for each room, the messages after its last contiguous seq).
+export const RESYNC_EVENT = 'resync'
+
+const resyncAfterLoss = (io: Server, client: Redis) => {
+  let lost = false
+  client.on('close', () => (lost = true))
+  client.on('ready', () => {
+    if (!lost) return
+    lost = false
+    logger.warn(
+      { sockets: io.of('/').sockets.size },
+      'redis adapter reconnected: telling local sockets to resync'
+    )
+    io.local.emit(RESYNC_EVENT, { reason: 'adapter_reconnected' })
+  })
+}
+
 export const configureSockets = (app: Application) => (io: Server) => {
   const redis = app.get('redis')
   if (redis) {
-    const pub = redis.duplicate()
-    const sub = redis.duplicate()
+    const pub = watchRedis(redis.duplicate(), 'adapter-pub')
+    const sub = watchRedis(redis.duplicate(), 'adapter-sub')
     io.adapter(createAdapter(pub, sub, { key: `socket.io:${deploymentKey(app)}` }))
     app.set('redisAdapterClients' as any, [pub, sub])
+    for (const client of [pub, sub]) resyncAfterLoss(io, client)
   }
   io.use((socket, next) => {
     const connection = (socket as any).feathers

@@ -1,0 +1,107 @@
+// Load for the fault suites: members of one room sending messages over REST as fast as a bounded pace allows,
+// each answer recorded (status, data.code, how long it took, the message when acknowledged).
+import { api, bearer } from '../helpers/fixtures'
+import type { Account } from '../helpers/fixtures'
+
+export interface Answer {
+  sender: string
+  status: number
+  code: string | null
+  ms: number
+  startedAt: number
+  message: any | null
+}
+
+export interface Load {
+  answers: Answer[]
+  acked: () => any[]
+  // Resolves once at least `count` answers match.
+  until: (match: (a: Answer) => boolean, count?: number, timeoutMs?: number) => Promise<void>
+  stop: () => Promise<void>
+}
+
+// `urlOf` picks the server for each request (it may change during the test, as a load balancer would).
+export const startLoad = (
+  urlOf: (sender: Account) => string,
+  roomId: string,
+  senders: Account[],
+  options: { paceMs?: number; maxPerSender?: number; timeoutMs?: number } = {}
+): Load => {
+  const { paceMs = 250, maxPerSender = 90, timeoutMs = 10000 } = options
+  const answers: Answer[] = []
+  const waiters: Array<() => void> = []
+  let stopped = false
+  const send = async (sender: Account, n: number) => {
+    const startedAt = Date.now()
+    let status = 0
+    let code: string | null = null
+    let message: any = null
+    try {
+      const res = await fetch(`${urlOf(sender)}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(sender.accessToken) },
+        body: JSON.stringify({ room_id: roomId, body: `load ${sender.username} #${n}` }),
+        signal: AbortSignal.timeout(timeoutMs)
+      })
+      status = res.status
+      const body: any = await res.json().catch(() => null)
+      code = body?.data?.code ?? null
+      if (status === 201) message = body
+    } catch (error: any) {
+      // 0 = no answer: refused (process gone) or aborted after timeoutMs (a hang).
+      code = error?.name === 'TimeoutError' ? 'hung' : 'no_answer'
+    }
+    answers.push({ sender: sender.id, status, code, ms: Date.now() - startedAt, startedAt, message })
+    waiters.splice(0).forEach((wake) => wake())
+  }
+  const loop = async (sender: Account) => {
+    for (let n = 1; !stopped && n <= maxPerSender; n++) {
+      const started = Date.now()
+      await send(sender, n)
+      const rest = paceMs - (Date.now() - started)
+      if (rest > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, rest))
+    }
+  }
+  const running = Promise.all(senders.map(loop))
+  const until = async (match: (a: Answer) => boolean, count = 1, timeoutMs = 20000) => {
+    const deadline = Date.now() + timeoutMs
+    while (answers.filter(match).length < count) {
+      if (Date.now() > deadline) throw new Error(`load: condition not met in ${timeoutMs} ms`)
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve)
+        setTimeout(resolve, 200)
+      })
+    }
+  }
+  return {
+    answers,
+    acked: () => answers.filter((a) => a.status === 201).map((a) => a.message),
+    until,
+    stop: async () => {
+      stopped = true
+      await running
+    }
+  }
+}
+
+// Polls `probe` until it returns a truthy value (or throws after timeoutMs): waiting on a condition, no sleeps.
+export const eventually = async <T>(
+  probe: () => Promise<T>,
+  timeoutMs = 20000,
+  everyMs = 100
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const value = await probe()
+      if (value) return value
+    } catch (error) {
+      last = error
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms (${String(last ?? '')})`)
+    await new Promise((resolve) => setTimeout(resolve, everyMs))
+  }
+}
+
+export { api }

@@ -1,0 +1,118 @@
+// Fault: the app's PostgreSQL connections cut for 10 s under load (a TCP proxy between a real server process
+// and PostgreSQL drops every connection and refuses new ones, then comes back). The process stays up, answers
+// 201 or 503 `unavailable` within its timeouts, readiness names the database within a second, and once the
+// database is back sends and jobs work again without a restart; no acknowledged message is lost.
+import assert from 'node:assert/strict'
+import { sharedServer } from '../helpers/server'
+import { startProcess } from '../helpers/processes'
+import type { ServerProcess } from '../helpers/processes'
+import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
+import { startTcpProxy } from '../helpers/tcp-proxy'
+import type { TcpProxy } from '../helpers/tcp-proxy'
+import { eventually, startLoad } from './load'
+
+const OUTAGE_MS = 10000
+// The longest a call may take during the outage: knex's acquire timeout (3 s) plus a connect timeout (2 s).
+const ANSWER_BOUND_MS = 8000
+
+describe('faults: PostgreSQL connections cut for 10 s under load', function () {
+  this.timeout(60000)
+  let proxy: TcpProxy
+  let server: ServerProcess
+  let exited: string | null = null
+
+  before(async function () {
+    this.timeout(60000)
+    const target = new URL(process.env.DATABASE_URL!)
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const proxied = new URL(target.toString())
+    proxied.port = String(proxy.port)
+    server = await startProcess({
+      env: { DATABASE_URL: proxied.toString(), JOBS_PROCESS_EVERY_MS: '500' }
+    })
+    server.child.once('exit', (code, signal) => (exited = `exit ${code ?? signal}`))
+  })
+  after(async () => {
+    await proxy?.restore()
+    await server?.stop()
+    await proxy?.close()
+  })
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.error(`--- process output:\n${server.output()}`)
+  })
+
+  it('stays up, answers 503 unavailable in bounded time, recovers with sends and jobs; 0 acked lost', async () => {
+    const setupUrl = sharedServer().url
+    const { admin } = await createOrg(setupUrl)
+    const senders = [admin]
+    for (let i = 0; i < 11; i++) senders.push(await addMember(setupUrl, admin))
+    const room = await api(
+      setupUrl,
+      'POST',
+      '/rooms',
+      { name: 'Under load', member_ids: senders.slice(1).map((s) => s.id) },
+      bearer(admin.accessToken)
+    )
+    assert.equal(room.status, 201)
+    assert.ok(proxy.opened() > 0, 'the process does not go through the proxy')
+
+    const load = startLoad(() => server.url, room.body.id, senders)
+    await load.until((a) => a.status === 201, 20)
+
+    await proxy.cut()
+    const cutAt = Date.now()
+    // Readiness names the database as down, within a second.
+    const ready = await fetch(`${server.url}/health/ready`, { signal: AbortSignal.timeout(1000) })
+    assert.equal(ready.status, 503)
+    const readyBody: any = await ready.json()
+    assert.equal(readyBody.checks.database, 'down', JSON.stringify(readyBody))
+    await load.until((a) => a.startedAt > cutAt && a.status === 503, 5)
+    // The outage itself (the fault's prescribed duration).
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - cutAt)))
+    await proxy.restore()
+    const restoredAt = Date.now()
+
+    await load.until((a) => a.startedAt > restoredAt && a.status === 201, 1, 20000)
+    const firstOk = load.answers.find((a) => a.startedAt > restoredAt && a.status === 201)!
+    const recoveryMs = firstOk.startedAt + firstOk.ms - restoredAt
+    await load.until((a) => a.startedAt > restoredAt && a.status === 201, 20)
+    await load.stop()
+    await eventually(async () => (await fetch(`${server.url}/health/ready`)).status === 200)
+
+    assert.equal(exited, null, 'the server process exited')
+    const unexpected = load.answers.filter(
+      (a) => !(a.status === 201 || (a.status === 503 && a.code === 'unavailable'))
+    )
+    assert.deepEqual(unexpected.slice(0, 5), [], `${unexpected.length} answers were neither 201 nor 503`)
+    const slowest = Math.max(...load.answers.map((a) => a.ms))
+    assert.ok(slowest < ANSWER_BOUND_MS, `an answer took ${slowest} ms`)
+
+    // Every acknowledged message is in the database (read directly, not through the proxy).
+    const db = sharedServer().app.get('postgresqlClient')
+    const acked = load.acked()
+    const stored = await db('messages').whereIn(
+      'id',
+      acked.map((m) => m.id)
+    )
+    const lost = acked.length - stored.length
+
+    // A job runs in this process after the outage (its recurring outbox sweep, locked under its name).
+    const pid = server.child.pid
+    await eventually(
+      async () =>
+        await db('agenda_jobs')
+          .where('last_modified_by', 'like', `%:${pid}:%`)
+          .where('last_finished_at', '>', new Date(restoredAt))
+          .first(),
+      20000,
+      250
+    )
+    const unavailable = load.answers.filter((a) => a.status === 503).length
+    console.log(
+      `fault postgres-cut: outage_ms=${OUTAGE_MS} answers=${load.answers.length} acked=${acked.length} ` +
+        `unavailable_503=${unavailable} other=${unexpected.length} lost=${lost} slowest_answer_ms=${slowest} ` +
+        `recovery_ms=${recoveryMs} process_exited=${exited !== null}`
+    )
+    assert.equal(lost, 0, 'acknowledged messages lost')
+  })
+})
