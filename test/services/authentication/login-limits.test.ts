@@ -1,4 +1,5 @@
-// Login attempts are limited per email and per client IP (429 rate_limited), on a private server with low limits.
+// FAILED login attempts are limited per email+IP and per client IP (429 rate_limited), on a private server with
+// low limits; a successful login spends nothing, and one address's failures never lock out another's.
 // Each test owns its budgets: its own accounts, and its own client IPs sent as X-Forwarded-For to a server that
 // trusts the proxy, so the tests pass alone and in any order.
 import assert from 'node:assert/strict'
@@ -35,7 +36,7 @@ describe('login rate limits', () => {
     return data
   }
 
-  it('answers 429 after too many attempts for one email, even with the right password', async () => {
+  it('answers 429 after too many failed attempts for one email from one IP, even with the right password', async () => {
     const me = await account()
     const ip = '198.51.100.1'
     const statuses: number[] = []
@@ -59,5 +60,28 @@ describe('login rate limits', () => {
     const me = await account()
     assert.equal((await attempt(ip, me.email, me.password)).status, 429)
     assert.equal((await attempt('198.51.100.3', me.email, me.password)).status, 201)
+  })
+
+  it('never spends the budget on a successful login', async () => {
+    const me = await account()
+    const ip = '198.51.100.4'
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(ip, me.email, me.password)).status, 201)
+    assert.equal((await attempt(ip, me.email, 'nope nope')).status, 401)
+    assert.equal((await attempt(ip, me.email, 'nope nope')).status, 401)
+    assert.equal((await attempt(ip, me.email, me.password)).status, 201)
+    assert.equal((await attempt(ip, me.email, 'nope nope')).status, 401)
+    // Three failures now: the budget is spent, and the right password is refused before being checked.
+    const limited = await attempt(ip, me.email, me.password)
+    assert.equal(limited.status, 429)
+    assert.equal(limited.headers.get('retry-after'), String(limited.body.data.retryAfter))
+  })
+
+  it("does not lock out the right password from another IP after someone else's failures", async () => {
+    const me = await account()
+    for (let i = 0; i < 3; i++) assert.equal((await attempt('198.51.100.5', me.email, 'guess')).status, 401)
+    assert.equal((await attempt('198.51.100.5', me.email, me.password)).status, 429)
+    assert.equal((await attempt('198.51.100.6', me.email, me.password)).status, 201)
+    assert.equal((await attempt('198.51.100.6', me.email, 'typo typo')).status, 401)
+    assert.equal((await attempt('198.51.100.6', me.email, me.password)).status, 201)
   })
 })
