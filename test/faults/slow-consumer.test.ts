@@ -11,10 +11,34 @@ import { inParallel, stall, waitFor } from '../helpers/slow-client'
 import { RESYNC_EVENT, SLOW_CONSUMER, backpressureStats } from '../../src/realtime/backpressure'
 
 const MAX_BUFFERED_BYTES = 1024 * 1024
-const MEMBER_ROWS = 400
+const MEMBER_ROWS = 995
 const MESSAGES = 2500
 const BODY = 'x'.repeat(3000)
 const MB = 1024 * 1024
+
+// A room of MEMBER_ROWS + 5 members: a sender, a slow client, three fast ones (all on sockets) and member rows
+// of active users who are not connected (their channels are empty, as for members offline).
+const bigRoom = async (server: TestServer, open: TestClient[]) => {
+  const { url, app } = server
+  const { admin, orgId } = await createOrg(url)
+  const slow = await addMember(url, admin)
+  const fast = [await addMember(url, admin), await addMember(url, admin), await addMember(url, admin)]
+  const rows = Array.from({ length: MEMBER_ROWS }, () => {
+    const name = `bulk${crypto.randomBytes(6).toString('hex')}`
+    return { org_id: orgId, email: `${name}@example.com`, username: name, name }
+  })
+  const bulk: Array<{ id: string }> = await app.get('postgresqlClient')('users').insert(rows).returning('id')
+  const live = await Promise.all([admin, slow, ...fast].map((a) => clientFor(url, 'socketio', a)))
+  open.push(...live)
+  const [sender, slowClient, ...fastClients] = live
+  const room = await sender.client
+    .service('rooms')
+    .create({ name: 'Big room', member_ids: [slow, ...fast, ...bulk].map((u) => u.id) })
+  assert.equal(room.member_count, MEMBER_ROWS + 5)
+  const send = (i: number) =>
+    sender.client.service('messages').create({ room_id: room.id, body: `${i} ${BODY}` })
+  return { slow, sender, slowClient, fastClients, room, send }
+}
 
 describe('faults: a slow consumer', function () {
   this.timeout(60000)
@@ -32,23 +56,7 @@ describe('faults: a slow consumer', function () {
 
   it('is told to resync and dropped at the bound; memory stays bounded and nobody else misses a message', async () => {
     const { url, app } = server
-    const { admin, orgId } = await createOrg(url)
-    const slow = await addMember(url, admin)
-    const fast = [await addMember(url, admin), await addMember(url, admin), await addMember(url, admin)]
-    // The rest of a big room: member rows of active users who are not connected (their channel is empty).
-    const db = app.get('postgresqlClient')
-    const rows = Array.from({ length: MEMBER_ROWS }, () => {
-      const name = `bulk${crypto.randomBytes(6).toString('hex')}`
-      return { org_id: orgId, email: `${name}@example.com`, username: name, name }
-    })
-    const bulk: Array<{ id: string }> = await db('users').insert(rows).returning('id')
-    const live = await Promise.all([admin, slow, ...fast].map((a) => clientFor(url, 'socketio', a)))
-    open.push(...live)
-    const [sender, slowClient, ...fastClients] = live
-    const room = await sender.client
-      .service('rooms')
-      .create({ name: 'Big room', member_ids: [slow, ...fast, ...bulk].map((u) => u.id) })
-    assert.equal(room.member_count, MEMBER_ROWS + 5)
+    const { slow, slowClient, fastClients, room, send } = await bigRoom(server, open)
 
     // What each live member receives, by seq (bodies are not kept: the test's own memory is measured too).
     const received = fastClients.map(() => new Set<number>())
@@ -65,8 +73,6 @@ describe('faults: a slow consumer', function () {
     slowClient.socket!.on(RESYNC_EVENT, (payload: any) => resyncs.push(payload))
     const disconnected = new Promise<string>((resolve) => slowClient.socket!.once('disconnect', resolve))
 
-    const send = (i: number) =>
-      sender.client.service('messages').create({ room_id: room.id, body: `${i} ${BODY}` })
     // A first few the slow client reads: its lastSeq for the recipe.
     for (let i = 0; i < 5; i++) await send(i)
     await waitFor(() => slowLastSeq === 5, 'the slow client to read the first messages')
@@ -119,5 +125,30 @@ describe('faults: a slow consumer', function () {
       seqs,
       Array.from({ length: MESSAGES - lastSeq }, (_, i) => lastSeq + i + 1)
     )
+  })
+
+  it('that never reads again has its connection cut, freeing its queue', async () => {
+    // A server of its own: a short close timeout, and a bound in packets this time.
+    const quick = await startServer({
+      realtime: { maxBufferedBytes: 64 * MB, maxBufferedPackets: 200, slowConsumerCloseMs: 200 }
+    } as any)
+    try {
+      const { slowClient, send } = await bigRoom(quick, open)
+      const conn = quick.app.io.of('/').sockets.get(slowClient.socket!.id!)!.conn
+      const closed = new Promise<string>((resolve) => conn.once('close', resolve))
+      stall(slowClient.socket!)
+      let sent = 0
+      // Until dropped (the kernel's buffers take a few MB first), in bounded parallel.
+      await inParallel(8, 8, async () => {
+        while (backpressureStats(quick.app).disconnected === 0 && sent < MESSAGES) await send(sent++)
+      })
+      assert.equal(backpressureStats(quick.app).disconnected, 1)
+      assert.ok(backpressureStats(quick.app).maxPacketsSeen <= 400)
+      // Never resumed: the connection is cut once the close timeout passes, and its write buffer dropped.
+      assert.equal(await closed, 'forced close')
+      assert.equal(conn.readyState, 'closed')
+    } finally {
+      await quick.stop()
+    }
   })
 })
