@@ -1,6 +1,6 @@
 // Load for the fault suites: members of one room sending messages over REST as fast as a bounded pace allows,
 // each answer recorded (status, data.code, how long it took, the message when acknowledged).
-import { api, bearer } from '../helpers/fixtures'
+import { bearer } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
 
 export interface Answer {
@@ -20,10 +20,45 @@ export interface Load {
   stop: () => Promise<void>
 }
 
-// `urlOf` picks the server for each request (it may change during the test, as a load balancer would).
+export type Sent = Pick<Answer, 'status' | 'code' | 'message'>
+export type SendFn = (sender: Account, body: string, timeoutMs: number) => Promise<Sent>
+
+// A send over REST; `urlOf` picks the server for each request (it may change, as a load balancer would).
+export const restSend =
+  (urlOf: (sender: Account) => string, roomId: string): SendFn =>
+  async (sender, body, timeoutMs) => {
+    const res = await fetch(`${urlOf(sender)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(sender.accessToken) },
+      body: JSON.stringify({ room_id: roomId, body }),
+      signal: AbortSignal.timeout(timeoutMs)
+    })
+    const json: any = await res.json().catch(() => null)
+    return { status: res.status, code: json?.data?.code ?? null, message: res.status === 201 ? json : null }
+  }
+
+// A send over the sender's own socket (a Feathers client); an error answer carries its HTTP code.
+export const socketSend =
+  (clientOf: (sender: Account) => { service: (path: any) => any }, roomId: string): SendFn =>
+  async (sender, body, timeoutMs) => {
+    let timer: NodeJS.Timeout | undefined
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('hung'), { name: 'TimeoutError' })), timeoutMs)
+    })
+    try {
+      const created = clientOf(sender).service('messages').create({ room_id: roomId, body })
+      const message = await Promise.race([created, hung])
+      return { status: 201, code: null, message }
+    } catch (error: any) {
+      if (error?.name === 'TimeoutError') throw error
+      return { status: error?.code ?? 0, code: error?.data?.code ?? null, message: null }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
 export const startLoad = (
-  urlOf: (sender: Account) => string,
-  roomId: string,
+  sendFn: SendFn,
   senders: Account[],
   options: { paceMs?: number; maxPerSender?: number; timeoutMs?: number } = {}
 ): Load => {
@@ -33,25 +68,14 @@ export const startLoad = (
   let stopped = false
   const send = async (sender: Account, n: number) => {
     const startedAt = Date.now()
-    let status = 0
-    let code: string | null = null
-    let message: any = null
+    let sent: Sent
     try {
-      const res = await fetch(`${urlOf(sender)}/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...bearer(sender.accessToken) },
-        body: JSON.stringify({ room_id: roomId, body: `load ${sender.username} #${n}` }),
-        signal: AbortSignal.timeout(timeoutMs)
-      })
-      status = res.status
-      const body: any = await res.json().catch(() => null)
-      code = body?.data?.code ?? null
-      if (status === 201) message = body
+      sent = await sendFn(sender, `load ${sender.username} #${n}`, timeoutMs)
     } catch (error: any) {
-      // 0 = no answer: refused (process gone) or aborted after timeoutMs (a hang).
-      code = error?.name === 'TimeoutError' ? 'hung' : 'no_answer'
+      // 0 = no answer: refused (process gone) or given up after timeoutMs (a hang).
+      sent = { status: 0, code: error?.name === 'TimeoutError' ? 'hung' : 'no_answer', message: null }
     }
-    answers.push({ sender: sender.id, status, code, ms: Date.now() - startedAt, startedAt, message })
+    answers.push({ sender: sender.id, ...sent, ms: Date.now() - startedAt, startedAt })
     waiters.splice(0).forEach((wake) => wake())
   }
   const loop = async (sender: Account) => {
@@ -103,5 +127,3 @@ export const eventually = async <T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
 }
-
-export { api }

@@ -9,7 +9,7 @@ import type { ServerProcess } from '../helpers/processes'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
 import { startTcpProxy } from '../helpers/tcp-proxy'
 import type { TcpProxy } from '../helpers/tcp-proxy'
-import { eventually, startLoad } from './load'
+import { eventually, restSend, startLoad } from './load'
 
 const OUTAGE_MS = 10000
 // The longest a call may take during the outage: knex's acquire timeout (3 s) plus a connect timeout (2 s).
@@ -56,7 +56,10 @@ describe('faults: PostgreSQL connections cut for 10 s under load', function () {
     assert.equal(room.status, 201)
     assert.ok(proxy.opened() > 0, 'the process does not go through the proxy')
 
-    const load = startLoad(() => server.url, room.body.id, senders)
+    const load = startLoad(
+      restSend(() => server.url, room.body.id),
+      senders
+    )
     await load.until((a) => a.status === 201, 20)
 
     await proxy.cut()
