@@ -118,7 +118,12 @@ export const eventually = async <T>(
   let last: unknown
   for (;;) {
     try {
-      const value = await probe()
+      // A probe that hangs counts as not yet: the bound holds.
+      let timer: NodeJS.Timeout | undefined
+      const value = await Promise.race([
+        probe(),
+        new Promise<undefined>((resolve) => (timer = setTimeout(resolve, Math.max(1, deadline - Date.now()))))
+      ]).finally(() => clearTimeout(timer))
       if (value) return value
     } catch (error) {
       last = error

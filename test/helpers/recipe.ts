@@ -14,6 +14,8 @@ export interface RoomSeqs {
   filling: Promise<void>
   // A fill waits behind the one under way: further requests join it rather than queue their own.
   queued: boolean
+  // The last fill failed: the room may still have a hole.
+  failed: boolean
 }
 
 export class CatchUpRecipe {
@@ -25,7 +27,13 @@ export class CatchUpRecipe {
 
   // Starts following a room from its beginning (fetches its history).
   async follow(roomId: string) {
-    this.rooms.set(roomId, { contiguous: 0, bySeq: new Map(), filling: Promise.resolve(), queued: false })
+    this.rooms.set(roomId, {
+      contiguous: 0,
+      bySeq: new Map(),
+      filling: Promise.resolve(),
+      queued: false,
+      failed: false
+    })
     await this.fill(roomId)
   }
 
@@ -46,12 +54,26 @@ export class CatchUpRecipe {
     await Promise.all([...this.rooms.keys()].map((roomId) => this.fill(roomId)))
   }
 
-  // Resolves when no fill is under way.
+  // A reconnect (maybe to another process): requests left on the old connection are abandoned (they may
+  // never be answered) and every room is filled through the new one.
+  async reconnected(client: ClientApplication) {
+    this.client = client
+    for (const room of this.rooms.values()) {
+      room.filling = Promise.resolve()
+      room.queued = false
+    }
+    await this.resync()
+  }
+
+  // Resolves when no fill is under way; a fill that failed (its server went away mid-way) is run again.
   async settled() {
     for (;;) {
-      const pending = [...this.rooms.values()].map((r) => r.filling)
-      await Promise.all(pending)
-      if ([...this.rooms.values()].every((r, i) => r.filling === pending[i])) return
+      const rooms = [...this.rooms.entries()]
+      const pending = rooms.map(([, r]) => r.filling)
+      await Promise.all(pending.map((p) => p.catch(() => undefined)))
+      const failed = rooms.filter(([, r]) => r.failed)
+      for (const [roomId] of failed) void this.fill(roomId)
+      if (!failed.length && rooms.every(([, r], i) => r.filling === pending[i])) return
     }
   }
 
@@ -71,6 +93,7 @@ export class CatchUpRecipe {
     room.queued = true
     const run = async () => {
       room.queued = false
+      room.failed = true
       for (let after = room.contiguous, more = true; more;) {
         const page = await this.client
           .service('messages')
@@ -80,6 +103,7 @@ export class CatchUpRecipe {
         more = page.has_more
         if (page.data.length) after = page.data[page.data.length - 1].seq
       }
+      room.failed = false
     }
     room.filling = room.filling.catch(() => undefined).then(run)
     return room.filling
