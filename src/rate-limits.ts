@@ -32,14 +32,19 @@ const create = (
   shared = true
 ): RateLimiterAbstract => {
   const redis = shared ? app.get('redis') : null
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration })
+  // While Redis is down or not ready, counting falls back at once to this process's memory (per-process
+  // budgets) instead of waiting on the offline queue: a Redis outage must not stall or refuse calls.
   return redis
     ? new RateLimiterRedis({
         storeClient: redis,
         keyPrefix: `rl:${deploymentKey(app)}:${keyPrefix}`,
         points,
-        duration
+        duration,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory
       })
-    : new RateLimiterMemory({ keyPrefix, points, duration })
+    : memory
 }
 
 export const rateLimits = (app: Application) => {

@@ -31,8 +31,9 @@ export const guardSockets = (app: Application) => (io: Server) => {
       .then(() => next())
       .catch((error) => {
         if (!(error instanceof RateLimiterRes)) {
-          logger.error({ err: error }, 'socket connection limiter failed')
-          return next(refusal('Connection refused', { code: 'unavailable' }))
+          // The limiter's store failed (its memory insurance too): let the client in rather than lock all out.
+          logger.warn({ err: error }, 'socket connection limiter failed')
+          return next()
         }
         const { message, data } = tooMany(error.msBeforeNext, 'connections from this address')
         next(refusal(message, data))
