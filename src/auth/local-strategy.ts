@@ -39,7 +39,8 @@ export class ChatLocalStrategy extends LocalStrategy {
     } catch {
       throw new NotAuthenticated('Invalid email or password', {
         code: 'invalid_credentials',
-        userId: entity.id
+        userId: entity.id,
+        orgId: entity.org_id ?? null
       })
     }
   }
@@ -67,9 +68,9 @@ export class ChatLocalStrategy extends LocalStrategy {
         await spendFailedLogin(this.app as any, data.email, ip)
       }
       const userId: string | undefined = error?.data?.userId
-      const user = userId ? await this.db('users').select('org_id').where({ id: userId }).first() : null
+      // From the error, not a second query: a known email must cost no more than an unknown one.
       await recordAudit(this.db, {
-        org_id: user?.org_id ?? null,
+        org_id: error?.data?.orgId ?? null,
         actor_id: userId ?? null,
         action: 'login.failed',
         target: typeof data.email === 'string' ? data.email.slice(0, 254) : null,
@@ -77,6 +78,7 @@ export class ChatLocalStrategy extends LocalStrategy {
         ip
       })
       if (error?.data?.userId) delete error.data.userId
+      if (error?.data && 'orgId' in error.data) delete error.data.orgId
       throw error
     }
   }
