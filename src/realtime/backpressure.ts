@@ -4,9 +4,11 @@
 import type { Server, Socket } from 'socket.io'
 import type { Application } from '../declarations'
 import { logger } from '../logger'
+import { RESYNC_EVENT } from './sockets'
 
-// The per-socket control event (not a service event): "you missed deliveries, catch up over REST".
-export const RESYNC_EVENT = 'resync'
+// The per-socket control event `resync` (not a service event, shared with the Redis adapter's loss notice):
+// "you missed deliveries, catch up over REST"; this reason says the socket was dropped for not reading.
+export { RESYNC_EVENT }
 export const SLOW_CONSUMER = 'slow_consumer'
 
 export interface BackpressureSettings {
