@@ -6,6 +6,10 @@ import { toFeathersError } from '../errors'
 
 // A segment that decodes to `.`/`..` or holds a separator could only be an attempt to leave the route; a NUL
 // can never be a valid id or name. Checked on the raw path, since the router decodes segments itself.
+// Feathers' router keeps its routes in plain objects: a segment named like an Object.prototype member would
+// be found there and crash the lookup. No service or id is named so.
+export const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype))
+
 const checkPath = (path: string) => {
   for (const segment of path.split('/')) {
     let decoded: string
@@ -17,6 +21,7 @@ const checkPath = (path: string) => {
     if (decoded.includes('\u0000'))
       throw new BadRequest('Path must not contain NUL characters', { code: 'validation_error' })
     if (
+      PROTOTYPE_NAMES.has(decoded) ||
       decoded === '.' ||
       decoded === '..' ||
       (decoded !== segment && /[/\\]/.test(decoded)) ||

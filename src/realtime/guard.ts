@@ -2,12 +2,13 @@
 // sockets that never authenticate, and an answer (405) to any call no service handles instead of silence.
 import type { IncomingMessage } from 'node:http'
 import type { Server, Socket } from 'socket.io'
-import { MethodNotAllowed } from '@feathersjs/errors'
+import { MethodNotAllowed, NotFound } from '@feathersjs/errors'
 import { RateLimiterRes } from 'rate-limiter-flexible'
 import type { Application } from '../declarations'
 import { clientIp } from '../client-ip'
 import { tooMany } from '../rate-limits'
 import { logger } from '../logger'
+import { PROTOTYPE_NAMES } from '../middleware/error-handler'
 
 // engine.io's allowRequest runs for every new engine connection, polling handshakes and direct websocket
 // upgrades alike. Browsers always send Origin on these; non-browser clients usually don't and stay allowed.
@@ -48,6 +49,17 @@ export const guardSockets = (app: Application) => (io: Server) => {
     }, timeout)
     timer.unref()
     socket.once('disconnect', () => clearTimeout(timer))
+
+    // A service path named like an Object.prototype member crashes Feathers' router lookup: answer 404 first.
+    socket.use((packet, next) => {
+      const [, path] = packet
+      const ack = packet[packet.length - 1]
+      const segments = typeof path === 'string' ? path.split('/') : []
+      if (!segments.some((segment) => PROTOTYPE_NAMES.has(segment))) return next()
+      if (typeof ack === 'function') {
+        ack(new NotFound(`Service '${String(path).slice(0, 64)}' not found`, { code: 'not_found' }).toJSON())
+      }
+    })
 
     // Feathers listens only for methods some service exposes; anything else would never be answered.
     socket.onAny((event: string, ...args: unknown[]) => {

@@ -95,6 +95,18 @@ describe('hardening', () => {
     }
   })
 
+  it('answers paths named like Object.prototype members 404 on REST and Socket.IO', async () => {
+    for (const path of ['/constructor', '/users/constructor', '/api-keys/__proto__', '/__proto__/x']) {
+      const res = await api(url, 'GET', path, undefined, bearer(me.accessToken))
+      assert.equal(res.status, 404, path)
+    }
+    const socket = await open('websocket')
+    for (const path of ['__proto__', 'constructor', 'users/toString']) {
+      const error = await rawCall(socket, 'find', path, {})
+      assert.equal(error?.name, 'NotFound', path)
+    }
+  })
+
   it('refuses NUL bytes with 400 validation_error over REST and Socket.IO', async () => {
     const auth = bearer(me.accessToken)
     const expect400 = (res: { status: number; body: any }, what: string) => {
