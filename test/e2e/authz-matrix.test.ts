@@ -6,7 +6,15 @@ import { sharedServer } from '../helpers/server'
 import { api, bearer, uniq } from '../helpers/fixtures'
 import { fingerprint, outboxSettled, publicTables, restCall, socketArgs, socketCall } from '../helpers/attack'
 import type { CallArgs, Method, Transport } from '../helpers/attack'
-import { ACTORS, buildCast, closeCast, privateRecord, pushKeys, spareUser } from '../helpers/attack-fixtures'
+import {
+  ACTORS,
+  buildCast,
+  closeCast,
+  liveSocket,
+  privateRecord,
+  pushKeys,
+  spareUser
+} from '../helpers/attack-fixtures'
 import type { ActorName, Cast } from '../helpers/attack-fixtures'
 
 type Expect = 'ok' | 'NotFound' | 'Forbidden' | 'NotAuthenticated' | 'Conflict'
@@ -307,7 +315,7 @@ describe('authorization matrix (every service × method × actor, REST and Socke
           const answer =
             transport === 'rest'
               ? await restCall(cast.url, cast.headers[actor], method, path, args)
-              : await socketCall(cast.sockets[actor]!, method, path, socketArgs(method, args))
+              : await socketCall(await liveSocket(cast, actor), method, path, socketArgs(method, args))
           const want = expected(cell, actor)
           if (answer.name !== want)
             failures.push(

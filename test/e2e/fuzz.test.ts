@@ -106,9 +106,9 @@ class Slot {
   }
 }
 
-const safeJson = (value: unknown) => {
+const safeJson = (value: unknown, max = 120) => {
   try {
-    return (JSON.stringify(value) ?? '').slice(0, 120)
+    return (JSON.stringify(value) ?? '').slice(0, max)
   } catch {
     return '(unprintable)'
   }
@@ -289,6 +289,16 @@ describe('fuzz: hostile payloads over REST and Socket.IO', function () {
       changed.map((t) => `${t}: ${countsBefore[t]} → ${countsAfter[t]}`),
       []
     )
+  })
+
+  it('no answer carries a stack trace or a server path (outside the known gaps)', () => {
+    const leaky = outcomes
+      .filter(
+        (o) =>
+          o.gap === null && /"stack"|node_modules|\/src\/[a-z-]+\.ts/.test(safeJson(o.answer.body, 100000))
+      )
+      .map((o) => `${o.transport} ${o.label}`)
+    assert.deepEqual(leaky.slice(0, 20), [])
   })
 
   it('the process is still up and serving', async () => {

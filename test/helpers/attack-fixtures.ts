@@ -203,6 +203,16 @@ const privateRecords = async (cast: Cast) => {
   return out
 }
 
+// The actor's socket, re-opened if the server closed it (an anonymous socket is closed after the
+// authentication timeout, so a long suite must not hold one across cells).
+export const liveSocket = async (cast: Cast, actor: ActorName): Promise<Socket> => {
+  const socket = cast.sockets[actor]
+  if (socket?.connected) return socket
+  socket?.close()
+  cast.sockets[actor] = await openSocket(cast.url, cast.users[actor]?.accessToken)
+  return cast.sockets[actor]!
+}
+
 export const closeCast = (cast: Cast | undefined) => {
   for (const socket of Object.values(cast?.sockets ?? {})) socket?.close()
 }

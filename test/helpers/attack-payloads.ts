@@ -54,11 +54,11 @@ export const hostileValue = (rng: Rng): unknown => {
     case 7:
       return CONTROL
     case 8:
-      return rng() < 0.15 ? ONE_MB : 'y'.repeat(5000 + Math.floor(rng() * 60000))
+      return rng() < 0.1 ? ONE_MB : 'y'.repeat(5000 + Math.floor(rng() * 20000))
     case 9:
-      return deep(50 + Math.floor(rng() * 1500))
+      return deep(50 + Math.floor(rng() * 1000))
     case 10:
-      return deepArray(50 + Math.floor(rng() * 1500))
+      return deepArray(50 + Math.floor(rng() * 1000))
     case 11:
       return protoKeys()
     case 12:
@@ -164,7 +164,11 @@ export const hostileQuery = (rng: Rng): Record<string, unknown> => {
     case 1:
       return { name: { $regex: '.*' }, email: { $regex: '(a+)+$' } }
     case 2:
-      return { $or: Array.from({ length: 200 + Math.floor(rng() * 20000) }, (_, i) => ({ name: `n${i}` })) }
+      return {
+        $or: Array.from({ length: rng() < 0.05 ? 20000 : 200 + Math.floor(rng() * 2000) }, (_, i) => ({
+          name: `n${i}`
+        }))
+      }
     case 3:
       return {
         $select: pick(rng, [['password'], ['password', 'token_hash'], ['key_hash', 'secret'], 'password'])
