@@ -21,18 +21,21 @@ export const socketOf = (connection: unknown): Socket | undefined =>
 // runs the catch-up recipe (for each room, the messages after its last contiguous seq).
 export const RESYNC_EVENT = 'resync'
 
-const resyncAfterLoss = (io: Server, client: Redis) => {
+// One notice per outage: sent once every adapter client is ready again after any of them lost its connection.
+const resyncAfterLoss = (io: Server, clients: Redis[]) => {
   let lost = false
-  client.on('close', () => (lost = true))
-  client.on('ready', () => {
-    if (!lost) return
-    lost = false
-    logger.warn(
-      { sockets: io.of('/').sockets.size },
-      'redis adapter reconnected: telling local sockets to resync'
-    )
-    io.local.emit(RESYNC_EVENT, { reason: 'adapter_reconnected' })
-  })
+  for (const client of clients) {
+    client.on('close', () => (lost = true))
+    client.on('ready', () => {
+      if (!lost || clients.some((c) => c.status !== 'ready')) return
+      lost = false
+      logger.warn(
+        { sockets: io.of('/').sockets.size },
+        'redis adapter reconnected: telling local sockets to resync'
+      )
+      io.local.emit(RESYNC_EVENT, { reason: 'adapter_reconnected' })
+    })
+  }
 }
 
 export const configureSockets = (app: Application) => (io: Server) => {
@@ -42,7 +45,7 @@ export const configureSockets = (app: Application) => (io: Server) => {
     const sub = watchRedis(redis.duplicate(), 'adapter-sub')
     io.adapter(createAdapter(pub, sub, { key: `socket.io:${deploymentKey(app)}` }))
     app.set('redisAdapterClients' as any, [pub, sub])
-    for (const client of [pub, sub]) resyncAfterLoss(io, client)
+    resyncAfterLoss(io, [pub, sub])
   }
   io.use((socket, next) => {
     const connection = (socket as any).feathers
