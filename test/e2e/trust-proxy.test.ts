@@ -100,8 +100,10 @@ describe('client IP', () => {
           const unknown = `nobody-${username}@example.com`
           assert.equal(await attempt(server.url, way, a, unknown, 'wrong password'), 401)
           assert.equal(await auditIp('login.failed', unknown), trustProxy ? a : peer)
-          // Budget of 3 per IP: the third attempt from `a` (or, untrusted, from the peer) is the last one.
+          // Budget of 3 FAILED attempts per IP (the success above spent nothing): the third failure from `a`
+          // (or, untrusted, from the peer) is the last one answered.
           assert.equal(await attempt(server.url, way, b, user.email, 'wrong password'), 401)
+          assert.equal(await attempt(server.url, way, a, user.email, 'wrong password'), 401)
           assert.equal(
             await attempt(server.url, way, a, user.email, 'wrong password'),
             trustProxy ? 401 : 429
