@@ -45,6 +45,15 @@ export const configurationSchema = Type.Intersect([
     }),
     // A socket that has not authenticated within authTimeoutMs of connecting is closed.
     sockets: Type.Object({ authTimeoutMs: Type.Number({ minimum: 10 }) }),
+    // Slow consumers (src/realtime/backpressure.ts): a connection with more queued for it than this is told to
+    // resync and dropped; queues are checked every backpressureSweepMs; a dropped connection that never reads
+    // again is cut after slowConsumerCloseMs.
+    realtime: Type.Object({
+      maxBufferedBytes: Type.Number({ minimum: 65536 }),
+      maxBufferedPackets: Type.Number({ minimum: 10 }),
+      backpressureSweepMs: Type.Number({ minimum: 10 }),
+      slowConsumerCloseMs: Type.Number({ minimum: 0 })
+    }),
     invites: Type.Object({ ttlDays: Type.Number({ minimum: 0 }) }),
     // Background jobs (Agenda): see src/jobs/runtime.ts for what concurrency, lockLimit and lockLifetimeMs mean.
     jobs: Type.Object({
