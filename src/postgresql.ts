@@ -63,9 +63,25 @@ export const createKnex = (settings: DatabaseSettings): Knex => {
   return knex({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dataDir } } as Knex.Config)
 }
 
-// Applies every pending migration; the knex migration lock keeps two processes from racing.
+// Applies every pending migration; the knex migration lock keeps two processes from racing. On PostgreSQL
+// through a connection of its own without the statement timeout: a migration may rightly take minutes.
 export const migrateLatest = async (db: Knex) => {
-  await db.migrate.latest({ directory: migrationsDir, loadExtensions: ['.ts'] })
+  const config = db.client.config as Knex.Config
+  const connection = config.connection as Record<string, unknown> | undefined
+  if (config.client !== 'pg' || !connection || typeof connection !== 'object') {
+    await db.migrate.latest({ directory: migrationsDir, loadExtensions: ['.ts'] })
+    return
+  }
+  const unbounded = knex({
+    ...config,
+    connection: { ...connection, statement_timeout: 0, query_timeout: undefined },
+    pool: { min: 0, max: 2 }
+  })
+  try {
+    await unbounded.migrate.latest({ directory: migrationsDir, loadExtensions: ['.ts'] })
+  } finally {
+    await unbounded.destroy()
+  }
 }
 
 export const postgresql = (app: Application) => {

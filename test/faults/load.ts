@@ -122,7 +122,9 @@ export const eventually = async <T>(
       let timer: NodeJS.Timeout | undefined
       const value = await Promise.race([
         probe(),
-        new Promise<undefined>((resolve) => (timer = setTimeout(resolve, Math.max(1, deadline - Date.now()))))
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), Math.max(1, deadline - Date.now()))
+        })
       ]).finally(() => clearTimeout(timer))
       if (value) return value
     } catch (error) {
