@@ -14,9 +14,21 @@ export const configurationSchema = Type.Intersect([
     database: Type.Object({
       url: Type.String(),
       dataDir: Type.String(),
-      poolMax: Type.Number({ minimum: 1 })
+      poolMax: Type.Number({ minimum: 1 }),
+      // Bounds that turn an unreachable database into a prompt 503 `unavailable` instead of a hang.
+      connectTimeoutMs: Type.Optional(Type.Number({ minimum: 100 })),
+      acquireTimeoutMs: Type.Optional(Type.Number({ minimum: 100 })),
+      statementTimeoutMs: Type.Optional(Type.Number({ minimum: 100 }))
     }),
     redisUrl: Type.String(),
+    redisTimeouts: Type.Optional(
+      Type.Object({
+        connectTimeoutMs: Type.Number({ minimum: 100 }),
+        commandTimeoutMs: Type.Number({ minimum: 100 })
+      })
+    ),
+    // Each readiness check's bound (the checks run in parallel).
+    health: Type.Optional(Type.Object({ checkTimeoutMs: Type.Number({ minimum: 50 }) })),
     logLevel: Type.String(),
     trustProxy: Type.Boolean(),
     limits: Type.Object({
