@@ -6,6 +6,7 @@ import { ChatLocalStrategy } from './auth/local-strategy'
 import { RefreshStrategy } from './auth/refresh-strategy'
 import { ApiKeyStrategy } from './auth/api-key-strategy'
 import { limitLogin } from './hooks/limit-login'
+import { requireStrategy } from './hooks/require-strategy'
 import { registerOAuth } from './auth/oauth'
 
 declare module './declarations' {
@@ -22,6 +23,6 @@ export const authentication = (app: Application) => {
   auth.register('api-key', new ApiKeyStrategy())
   const mountOAuth = registerOAuth(app, auth)
   app.use('authentication', auth)
-  app.service('authentication').hooks({ before: { create: [limitLogin] } })
+  app.service('authentication').hooks({ before: { create: [requireStrategy, limitLogin] } })
   mountOAuth()
 }
