@@ -326,7 +326,7 @@ describe('authorization matrix (every service × method × actor, REST and Socke
         // Refused calls first, between two fingerprints of every table.
         const prepared = new Map<ActorName, CallArgs>()
         for (const actor of refused) prepared.set(actor, await argsOf(cast, cell, false))
-        await outboxSettled(cast.db)
+        await outboxSettled(cast.db, [cast.orgA.id, cast.users.other.org_id!])
         const before = await fingerprint(cast.db, tables)
         for (const actor of refused) {
           const { answer, args } = await run(actor, prepared.get(actor)!)

@@ -166,16 +166,16 @@ export const fingerprint = async (db: Knex, tables: string[]): Promise<Record<st
   return out
 }
 
-// After-commit work (notifications, digests) lands asynchronously: wait until the outbox has nothing due.
-export const outboxSettled = async (db: Knex, timeoutMs = 10000) => {
+// After-commit work (notifications, digests) lands asynchronously: wait until the outbox has no live row left
+// (a row being drained is leased into the future, so "nothing due" is not enough), for the given orgs if any.
+export const outboxSettled = async (db: Knex, orgIds: string[] = [], timeoutMs = 10000) => {
   const until = Date.now() + timeoutMs
   for (;;) {
-    const [{ count }] = await db('outbox')
-      .whereNull('dead_at')
-      .where('available_at', '<=', db.fn.now())
-      .count('* as count')
+    const query = db('outbox').whereNull('dead_at')
+    if (orgIds.length) query.whereIn('org_id', orgIds)
+    const [{ count }] = await query.count('* as count')
     if (Number(count) === 0 || Date.now() > until) return
-    await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
 
