@@ -318,9 +318,9 @@ describe('fuzz: hostile payloads over REST and Socket.IO', function () {
   })
 
   // Found by FUZZ_SEED=7 (#5523): a `strategy` that cannot become a string (an object whose toString is not a
-  // function) makes the authentication core throw a TypeError → 500. Reported for src/auth (validate that
-  // `strategy` is a string before AuthenticationService.authenticate); asserted here on both transports.
-  describe('reported: authentication.create with a non-string strategy', () => {
+  // function) made the authentication core throw a TypeError → 500 (fixed in src/auth: `strategy` must be
+  // a string before AuthenticationService.authenticate); asserted here on both transports.
+  describe('regression: authentication.create with a non-string strategy', () => {
     const body = '{"strategy":{"toString":"x"},"email":"a@example.com","password":"x"}'
     it('answers 4xx over REST', async () => {
       const { url } = sharedServer()
