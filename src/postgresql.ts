@@ -10,7 +10,37 @@ import pg from 'pg'
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
 import type { Application } from './declarations'
 
-export const migrationsDir = path.resolve(__dirname, '..', 'migrations')
+// From the sources (tsx) the migrations are ../migrations/*.ts; compiled (`npm run build`) this file is
+// lib/postgresql.js and they are lib/migrations/*.js. Only one extension is loaded, so a .js.map or .d.ts
+// beside them is never taken for a migration.
+const compiled = path.extname(__filename) === '.js'
+export const migrationsDir = compiled
+  ? path.resolve(__dirname, 'migrations')
+  : path.resolve(__dirname, '..', 'migrations')
+const migrationExtension = compiled ? '.js' : '.ts'
+
+// The migration files, named in knex_migrations as `<name>.ts` whichever build runs them: databases migrated
+// from the sources have those names recorded, and a compiled server must see them as applied, not missing.
+export const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    return fs
+      .readdirSync(migrationsDir)
+      .filter((file) => path.extname(file) === migrationExtension && !file.endsWith('.d.ts'))
+      .sort()
+  },
+  getMigrationName: (file) => `${path.basename(file, migrationExtension)}.ts`,
+  // require, not import(): both tsx and compiled CommonJS hand back the module's exports (up, down) as they are.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  getMigration: async (file) => require(path.join(migrationsDir, file))
+}
+
+// Names of the migrations in the code that the database has not applied (all of them on a fresh database).
+export const pendingMigrations = async (db: Knex): Promise<string[]> => {
+  const names = (await migrationSource.getMigrations([])).map(migrationSource.getMigrationName)
+  if (!(await db.schema.hasTable('knex_migrations'))) return names
+  const done = new Set((await db('knex_migrations').select('name')).map((row: { name: string }) => row.name))
+  return names.filter((name) => !done.has(name))
+}
 
 export interface DatabaseSettings {
   url: string
@@ -65,11 +95,24 @@ export const createKnex = (settings: DatabaseSettings): Knex => {
 
 // Applies every pending migration; the knex migration lock keeps two processes from racing. On PostgreSQL
 // through a connection of its own without the statement timeout: a migration may rightly take minutes.
+// Another process holding the lock (replicas starting together) is waited for, then the list is re-read.
+const latest = async (db: Knex, lockWaitMs = 60000) => {
+  const deadline = Date.now() + lockWaitMs
+  for (;;) {
+    try {
+      return await db.migrate.latest({ migrationSource })
+    } catch (error: any) {
+      if (error?.name !== 'MigrationLocked' || Date.now() > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+}
+
 export const migrateLatest = async (db: Knex) => {
   const config = db.client.config as Knex.Config
   const connection = config.connection as Record<string, unknown> | undefined
   if (config.client !== 'pg' || !connection || typeof connection !== 'object') {
-    await db.migrate.latest({ directory: migrationsDir, loadExtensions: ['.ts'] })
+    await latest(db)
     return
   }
   const unbounded = knex({
@@ -78,7 +121,7 @@ export const migrateLatest = async (db: Knex) => {
     pool: { min: 0, max: 2 }
   })
   try {
-    await unbounded.migrate.latest({ directory: migrationsDir, loadExtensions: ['.ts'] })
+    await latest(unbounded)
   } finally {
     await unbounded.destroy()
   }
