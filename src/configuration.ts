@@ -29,7 +29,25 @@ export const configurationSchema = Type.Intersect([
     ),
     // Each readiness check's bound (the checks run in parallel).
     health: Type.Optional(Type.Object({ checkTimeoutMs: Type.Number({ minimum: 50 }) })),
+    // SIGTERM/SIGINT: how long in-flight calls, jobs and the outbox get before the process exits anyway.
+    shutdown: Type.Optional(Type.Object({ timeoutMs: Type.Number({ minimum: 0 }) })),
+    // GET /metrics (src/middleware/metrics.ts): bearer token on the public port, or an admin port of its own
+    // (0 = none) on host; with neither, /metrics answers 404.
+    metrics: Type.Optional(
+      Type.Object({
+        token: Type.String(),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        host: Type.String()
+      })
+    ),
     logLevel: Type.String(),
+    // New password hashes (src/auth/passwords.ts): argon2id memory in KiB per hash, passes, lanes. The floor is
+    // argon2's own (8 KiB per lane); production keeps at least OWASP's 19 MiB with 2 passes.
+    passwords: Type.Object({
+      memoryCostKiB: Type.Integer({ minimum: 8, maximum: 4194304 }),
+      timeCost: Type.Integer({ minimum: 1, maximum: 100 }),
+      parallelism: Type.Integer({ minimum: 1, maximum: 16 })
+    }),
     trustProxy: Type.Boolean(),
     limits: Type.Object({
       nameLength: Type.Number({ minimum: 1 }),
@@ -67,6 +85,32 @@ export const configurationSchema = Type.Intersect([
       slowConsumerCloseMs: Type.Number({ minimum: 0 })
     }),
     invites: Type.Object({ ttlDays: Type.Number({ minimum: 0 }) }),
+    // Uploads (src/uploads): local disk under dir with app-signed URLs, or S3 (s3.*); URL lifetimes; uploads
+    // still pending after pendingMaxAgeSeconds are removed every cleanupIntervalMs (0 = never); default
+    // maximum sizes per category (orgs.upload_limits overrides them per content type).
+    uploads: Type.Object({
+      driver: Type.Union([Type.Literal('local'), Type.Literal('s3')]),
+      dir: Type.String({ minLength: 1 }),
+      secret: Type.String(),
+      uploadUrlTtlSeconds: Type.Integer({ minimum: 1, maximum: 604800 }),
+      downloadUrlTtlSeconds: Type.Integer({ minimum: 1, maximum: 604800 }),
+      pendingMaxAgeSeconds: Type.Integer({ minimum: 1 }),
+      cleanupIntervalMs: Type.Number({ minimum: 0 }),
+      maxBytes: Type.Object({
+        image: Type.Integer({ minimum: 1 }),
+        video: Type.Integer({ minimum: 1 }),
+        audio: Type.Integer({ minimum: 1 }),
+        document: Type.Integer({ minimum: 1 })
+      }),
+      s3: Type.Object({
+        endpoint: Type.String(),
+        bucket: Type.String(),
+        region: Type.String(),
+        accessKeyId: Type.String(),
+        secretAccessKey: Type.String(),
+        forcePathStyle: Type.Boolean()
+      })
+    }),
     // Background jobs (Agenda): see src/jobs/runtime.ts for what concurrency, lockLimit and lockLifetimeMs mean.
     jobs: Type.Object({
       runInWeb: Type.Boolean(),
@@ -101,6 +145,22 @@ export const configurationSchema = Type.Intersect([
       retryDelayMs: Type.Number({ minimum: 0 }),
       maxRetryDelayMs: Type.Number({ minimum: 0 }),
       maxAttempts: Type.Number({ minimum: 1 })
+    }),
+    // Webhooks (src/webhooks): each attempt times out after timeoutMs; failures back off from retryDelayMs
+    // doubling (with jitter) up to maxRetryDelayMs for retryForMs, then the delivery is dead; a claimed delivery
+    // is leased for leaseMs (> timeoutMs); every process polls for due ones every pollMs, concurrency at once.
+    webhooks: Type.Object({
+      timeoutMs: Type.Number({ minimum: 100 }),
+      retryForMs: Type.Number({ minimum: 0 }),
+      retryDelayMs: Type.Number({ minimum: 0 }),
+      maxRetryDelayMs: Type.Number({ minimum: 0 }),
+      leaseMs: Type.Number({ minimum: 200 }),
+      pollMs: Type.Number({ minimum: 10 }),
+      concurrency: Type.Number({ minimum: 1, maximum: 1000 }),
+      disableAfterDeadDeliveries: Type.Number({ minimum: 1 }),
+      secretOverlapMs: Type.Number({ minimum: 0 }),
+      maxPerOrg: Type.Number({ minimum: 1 }),
+      allowPrivateTargets: Type.Boolean()
     }),
     // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs;
     // transitions go out batched per org every batchMs.

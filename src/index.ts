@@ -1,40 +1,39 @@
-// Process entry point: apply migrations, then serve REST and Socket.IO until told to stop.
+// Process entry point: check the configuration, apply migrations, then serve REST and Socket.IO until a
+// SIGTERM/SIGINT asks for a graceful stop (src/shutdown.ts).
 import { createApp } from './app'
 import { migrateLatest } from './postgresql'
+import { redact, validateConfiguration } from './startup'
+import { gracefulShutdown, trackInFlight, flushLogs } from './shutdown'
 import { logger } from './logger'
-
-const DEV_SECRET = 'chatboard-dev-secret-change-me-in-production'
 
 const main = async () => {
   const app = createApp()
-  // A known secret would let anyone mint access tokens: production must bring its own.
-  if (process.env.NODE_ENV === 'production' && app.get('authentication')?.secret === DEV_SECRET) {
-    throw new Error('Set AUTH_SECRET: the development secret is refused when NODE_ENV=production')
-  }
-  const db = app.get('postgresqlClient')
-  await migrateLatest(db)
+  // Everything at once and before touching the database, so a bad deployment fails fast and says why.
+  const settings = await validateConfiguration(app)
+  logger.info({ config: redact(settings) }, 'configuration')
+  await migrateLatest(app.get('postgresqlClient'))
+  const inFlight = trackInFlight(app)
   const port = app.get('port')
   const host = app.get('host')
   const server = await app.listen(port, host)
+  gracefulShutdown(app, server, inFlight)
   const embedded = !app.get('database').url
+  const address = server.address()
   logger.info(
-    { port, host, database: embedded ? `embedded (${app.get('database').dataDir})` : 'postgresql' },
-    `ChatBoard listening on http://${host}:${port}`
+    {
+      port: address && typeof address === 'object' ? address.port : port,
+      host,
+      pid: process.pid,
+      database: embedded ? `embedded (${app.get('database').dataDir})` : 'postgresql'
+    },
+    `ChatBoard listening on http://${host}:${address && typeof address === 'object' ? address.port : port}`
   )
-
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down')
-    await app.teardown()
-    server.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void stop('SIGINT'))
-  process.once('SIGTERM', () => void stop('SIGTERM'))
 }
 
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'))
 
-main().catch((error) => {
+main().catch(async (error) => {
   logger.fatal({ err: error }, 'failed to start')
+  await flushLogs()
   process.exit(1)
 })

@@ -1,9 +1,15 @@
-// Liveness (the process answers) and readiness (the database, Redis when configured, and the job runtime).
+// Liveness (the process answers) and readiness (the database with every migration applied, Redis when
+// configured, the job runtime, and not shutting down).
 // Readiness runs its checks in parallel, each bounded (health.checkTimeoutMs, default 700 ms), so it answers
 // within a second even when a dependency hangs (a paused Redis, a database behind a dead network), and names
 // each dependency with `ok` or `down`.
 import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../declarations'
+import { pendingMigrations } from '../postgresql'
+
+// Apps that received SIGTERM (src/shutdown.ts): readiness says 503 so a load balancer stops sending work.
+const draining = new WeakSet<object>()
+export const markDraining = (app: Application) => draining.add(app)
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) => {
   let timer: NodeJS.Timeout | undefined
@@ -15,9 +21,11 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) => {
   ]).finally(() => clearTimeout(timer))
 }
 
+// A probe answers false for `down`, 'pending' for migrations not applied, anything else (PONG...) for `ok`.
 const check = async (probe: () => Promise<unknown>, ms: number) => {
   try {
-    return (await withTimeout(probe(), ms)) === false ? 'down' : 'ok'
+    const result = await withTimeout(probe(), ms)
+    return result === false ? 'down' : result === 'pending' ? 'pending' : 'ok'
   } catch {
     return 'down'
   }
@@ -25,8 +33,11 @@ const check = async (probe: () => Promise<unknown>, ms: number) => {
 
 export const readiness = async (app: Application) => {
   const ms: number = (app.get('health' as any) as any)?.checkTimeoutMs ?? 700
+  const db = app.get('postgresqlClient')
   const probes: Record<string, () => Promise<unknown>> = {
-    database: () => app.get('postgresqlClient').raw('select 1')
+    database: () => db.raw('select 1'),
+    // A database behind the code (migrations not applied, failed, or rolled back) would answer 500s.
+    migrations: async () => ((await pendingMigrations(db)).length > 0 ? 'pending' : true)
   }
   const redis = app.get('redis')
   if (redis) probes.redis = () => redis.ping()
@@ -35,7 +46,8 @@ export const readiness = async (app: Application) => {
   const names = Object.keys(probes)
   const results = await Promise.all(names.map((name) => check(probes[name], ms)))
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]]))
-  return { ready: results.every((value) => value === 'ok'), checks }
+  if (draining.has(app)) checks.shutdown = 'draining'
+  return { ready: results.every((value) => value === 'ok') && !draining.has(app), checks }
 }
 
 export const health =

@@ -1,0 +1,73 @@
+// /health/ready says 503 while the database is behind the code: a fresh database with no migrations applied,
+// or one that lost a migration (rolled back, restored from an old backup); 200 once all are applied.
+import assert from 'node:assert/strict'
+import knex from 'knex'
+import { migrateLatest, pendingMigrations } from '../../src/postgresql'
+import { startServer } from '../helpers/server'
+import type { TestServer } from '../helpers/server'
+
+// A database of its own (next to the test database), so removing a migration row races no other test.
+const ownDatabaseUrl = () => {
+  const url = new URL(process.env.DATABASE_URL!)
+  url.pathname = `${url.pathname}_readiness`
+  return url
+}
+
+const ready = async (server: TestServer) => {
+  const res = await fetch(`${server.url}/health/ready`)
+  return { status: res.status, body: (await res.json()) as any }
+}
+
+describe('operations: readiness and migrations', function () {
+  this.timeout(60000)
+  let server: TestServer
+
+  before(async () => {
+    const url = ownDatabaseUrl()
+    const maintenance = new URL(url.toString())
+    maintenance.pathname = '/postgres'
+    const admin = knex({ client: 'pg', connection: maintenance.toString() })
+    try {
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [url.pathname.slice(1)])
+      await admin.raw('CREATE DATABASE ??', [url.pathname.slice(1)])
+    } finally {
+      await admin.destroy()
+    }
+    server = await startServer({
+      database: { url: url.toString(), dataDir: './data/test-unused', poolMax: 4 }
+    })
+  })
+  after(async () => {
+    await server?.stop()
+  })
+
+  it('a fresh database with no migration applied is not ready (503, migrations: pending)', async () => {
+    const { status, body } = await ready(server)
+    assert.equal(status, 503, JSON.stringify(body))
+    assert.equal(body.checks.migrations, 'pending')
+    assert.equal(body.checks.database, 'ok')
+  })
+
+  it('is ready once every migration is applied', async () => {
+    await migrateLatest(server.app.get('postgresqlClient'))
+    assert.deepEqual(await pendingMigrations(server.app.get('postgresqlClient')), [])
+    const { status, body } = await ready(server)
+    assert.equal(status, 200, JSON.stringify(body))
+    assert.equal(body.checks.migrations, 'ok')
+  })
+
+  it('a migration missing from the database makes it not ready again, until it is back', async () => {
+    const db = server.app.get('postgresqlClient')
+    const last = await db('knex_migrations').orderBy('id', 'desc').first()
+    await db('knex_migrations').where({ id: last.id }).delete()
+    try {
+      const { status, body } = await ready(server)
+      assert.equal(status, 503, JSON.stringify(body))
+      assert.equal(body.checks.migrations, 'pending')
+      assert.deepEqual(await pendingMigrations(db), [last.name])
+    } finally {
+      await db('knex_migrations').insert(last)
+    }
+    assert.equal((await ready(server)).status, 200)
+  })
+})
