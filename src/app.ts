@@ -13,6 +13,8 @@ import { configurationValidator } from './configuration'
 import { requestContext } from './middleware/request-context'
 import { errorHandler } from './middleware/error-handler'
 import { health } from './middleware/health'
+import { httpMetrics, metrics, metricsEndpoint } from './middleware/metrics'
+import { countServiceCalls } from './hooks/metrics'
 import { postgresql } from './postgresql'
 import { redis } from './redis'
 import { rateLimits } from './rate-limits'
@@ -71,12 +73,14 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   })
 
   app.use(requestContext())
+  app.use(httpMetrics(app))
   app.use(errorHandler())
   app.use(securityHeaders(app.get('public')))
   app.use(
     cors({ origin: (ctx) => (app.get('origins').includes(ctx.get('origin')) ? ctx.get('origin') : '') })
   )
   app.use(health(app))
+  app.use(metricsEndpoint(app))
   app.use(serveStatic(app.get('public')))
   app.use(bodyParser({ jsonLimit: '1mb' }))
   app.configure(rest())
@@ -100,10 +104,12 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.configure(notifications)
   app.configure(jobs)
   app.configure(channels)
+  app.configure(metrics)
 
   app.hooks({
     around: {
       all: [
+        countServiceCalls,
         normalizeError,
         rejectNul,
         limitSocketCalls,

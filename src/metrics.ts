@@ -7,6 +7,7 @@
 // double-register. Counters therefore add up over every app of the process; a test reads exact deltas of its own
 // labelled series between two scrapes. Figures that belong to an app (its database pool, its database's outbox
 // and job queue) come from apps registered with attachMetrics(), read when scraped (collect()).
+import { performance } from 'node:perf_hooks'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 export const metricsRegistry = new Registry()
@@ -108,6 +109,32 @@ export const jobDuration = new Histogram({
   buckets: jobBuckets,
   registers
 })
+
+// Counts the jobs this process runs from its Agenda instance's events (src/jobs/observe.ts). Events relayed
+// from other processes (remote = true) are counted there. A failed attempt that will be retried is a failure.
+type JobEvents = { on(event: string, listener: (...args: any[]) => void): unknown }
+export const countJobs = (events: JobEvents) => {
+  const started = new Map<string, number>()
+  const idOf = (job: any) => String(job?.attrs?._id)
+  const end = (job: any, outcome: 'success' | 'failure') => {
+    const name = String(job?.attrs?.name ?? 'unknown')
+    jobs.inc({ name, outcome })
+    const at = started.get(idOf(job))
+    if (at !== undefined) jobDuration.observe({ name }, (performance.now() - at) / 1000)
+  }
+  events.on('start', (job: any, remote?: boolean) => {
+    if (!remote) started.set(idOf(job), performance.now())
+  })
+  events.on('success', (job: any, remote?: boolean) => {
+    if (!remote) end(job, 'success')
+  })
+  events.on('fail', (_error: unknown, job: any, remote?: boolean) => {
+    if (!remote) end(job, 'failure')
+  })
+  events.on('complete', (job: any, remote?: boolean) => {
+    if (!remote) started.delete(idOf(job))
+  })
+}
 
 // Webhooks: incremented by the webhook deliverer. outcome: success | failure | retry | dead (see its module).
 export const webhookDeliveries = new Counter({

@@ -5,6 +5,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from './declarations'
 import { deploymentKey } from './realtime/deployment-key'
+import { rateLimitRejections } from './metrics'
 
 type Limiter = RateLimiterAbstract | BurstyRateLimiter
 
@@ -75,12 +76,22 @@ export const tooMany = (msBeforeNext: number, what: string) => {
   })
 }
 
+// The limiter's own name for rate_limit_rejections_total{limit}: its key prefix without the deployment part
+// (a bursty limiter is named by its steady one), e.g. rest-user, socket-sends, login-ip.
+export const limitName = (limiter: Limiter): string => {
+  const prefix = String((limiter as any).keyPrefix ?? (limiter as any)._rateLimiter?.keyPrefix ?? 'unknown')
+  return prefix.slice(prefix.lastIndexOf(':') + 1)
+}
+
 // Consumes one point; turns the library's rejection into a 429 with a stable code.
 export const consume = async (limiter: Limiter, key: string, what: string) => {
   try {
     await limiter.consume(key)
   } catch (error) {
-    if (error instanceof RateLimiterRes) throw tooMany(error.msBeforeNext, what)
+    if (error instanceof RateLimiterRes) {
+      rateLimitRejections.inc({ limit: limitName(limiter) })
+      throw tooMany(error.msBeforeNext, what)
+    }
     throw error
   }
 }
@@ -88,7 +99,10 @@ export const consume = async (limiter: Limiter, key: string, what: string) => {
 // Refuses when the key has already spent its budget, without spending anything (failed-login budgets).
 export const assertUnder = async (limiter: RateLimiterAbstract, key: string, what: string) => {
   const res = await limiter.get(key)
-  if (res && res.consumedPoints >= limiter.points) throw tooMany(res.msBeforeNext, what)
+  if (res && res.consumedPoints >= limiter.points) {
+    rateLimitRejections.inc({ limit: limitName(limiter) })
+    throw tooMany(res.msBeforeNext, what)
+  }
 }
 
 // Spends one point after the fact; being over by then changes nothing for the answer already decided.

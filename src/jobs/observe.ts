@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events'
 import type { Agenda, Job } from 'agenda'
 import { logger } from '../logger'
+import { countJobs } from '../metrics'
 
 const describe = (job: Job) => ({
   id: String(job.attrs._id ?? ''),
@@ -17,6 +18,7 @@ export class RunningJobs {
 
   constructor(agenda: Agenda) {
     const events = agenda as unknown as EventEmitter
+    countJobs(events)
     events.on('error', (err: unknown) => logger.error({ err }, 'job processing error'))
     events.on('start', (job: Job, remote?: boolean) => {
       if (remote) return

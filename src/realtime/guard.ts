@@ -6,7 +6,13 @@ import { MethodNotAllowed, NotFound } from '@feathersjs/errors'
 import { RateLimiterRes } from 'rate-limiter-flexible'
 import type { Application } from '../declarations'
 import { clientIp } from '../client-ip'
-import { tooMany } from '../rate-limits'
+import { limitName, tooMany } from '../rate-limits'
+import {
+  rateLimitRejections,
+  socketConnectionsClosed,
+  socketConnectionsOpen,
+  socketConnectionsOpened
+} from '../metrics'
 import { logger } from '../logger'
 import { PROTOTYPE_NAMES } from '../middleware/error-handler'
 
@@ -36,12 +42,19 @@ export const guardSockets = (app: Application) => (io: Server) => {
           logger.warn({ err: error }, 'socket connection limiter failed')
           return next()
         }
+        rateLimitRejections.inc({ limit: limitName(app.get('limiters').socketConnections) })
         const { message, data } = tooMany(error.msBeforeNext, 'connections from this address')
         next(refusal(message, data))
       })
   })
 
   io.on('connection', (socket: Socket) => {
+    socketConnectionsOpened.inc()
+    socketConnectionsOpen.inc()
+    socket.once('disconnect', () => {
+      socketConnectionsClosed.inc()
+      socketConnectionsOpen.dec()
+    })
     const connection = (socket as any).feathers ?? {}
     const timeout = app.get('sockets').authTimeoutMs
     const timer = setTimeout(() => {

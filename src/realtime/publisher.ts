@@ -5,6 +5,7 @@
 import type { TObject } from '@feathersjs/typebox'
 import type { Application } from '../declarations'
 import { logger } from '../logger'
+import { eventBroadcasts, eventRecipients } from '../metrics'
 import { orgChannel, roomChannel, sessionChannel, userChannel } from './channel-names'
 
 // Who hears an event. `exceptUser` leaves out all of one user's devices (the actor gets a personal version
@@ -42,6 +43,23 @@ export const project = (schema: any, value: any): any => {
   return out
 }
 
+// Connections of THIS process that an emit reaches, from the adapter's local rooms (a socket in several of the
+// channels counts once, as Socket.IO sends it once). Other processes' connections, reached through the Redis
+// adapter, are not counted: no process sees them all, and asking would cost a round trip per event.
+const localRecipients = (app: Application, channels: string[], except?: string) => {
+  const rooms = app.io!.of('/').adapter.rooms
+  if (channels.length === 1) {
+    const members = rooms.get(channels[0])
+    if (!members) return 0
+    let count = members.size
+    for (const id of (except && rooms.get(except)) || []) if (members.has(id)) count--
+    return count
+  }
+  const union = new Set<string>()
+  for (const channel of channels) for (const id of rooms.get(channel) ?? []) union.add(id)
+  return union.size
+}
+
 // Sends `payload` (projected onto `schema`) as `name` to every audience. Audiences without exceptions share
 // one broadcast; each `exceptUser` audience is its own (Socket.IO's except() applies to the whole emit).
 export const sendEvent = (
@@ -55,12 +73,20 @@ export const sendEvent = (
   if (!io || to.length === 0) return
   const body = project(schema, payload)
   const plain = to.filter((a) => !('room' in a && a.exceptUser))
-  if (plain.length > 0) io.to([...new Set(plain.map(channelOf))]).emit(name, body)
+  let recipients = 0
+  if (plain.length > 0) {
+    const channels = [...new Set(plain.map(channelOf))]
+    io.to(channels).emit(name, body)
+    recipients += localRecipients(app, channels)
+  }
   for (const audience of to) {
     if ('room' in audience && audience.exceptUser) {
       io.to(roomChannel(audience.room)).except(userChannel(audience.exceptUser)).emit(name, body)
+      recipients += localRecipients(app, [roomChannel(audience.room)], userChannel(audience.exceptUser))
     }
   }
+  eventBroadcasts.inc({ event: name })
+  eventRecipients.inc({ event: name }, recipients)
 }
 
 // The external view of one record of a service call: the resolveExternal result for that record. A call

@@ -6,6 +6,7 @@ import { events, wireName } from './events'
 import { externalOf, sendEvent } from './publisher'
 import type { Audience, Delivery } from './publisher'
 import { logger } from '../logger'
+import { observeMessageDelivered } from '../hooks/metrics'
 import { movedOf } from '../services/receipts/receipts.class'
 
 type Route = (
@@ -83,6 +84,7 @@ export const publishServiceEvents = (app: Application) => {
         if (external === undefined) return
         for (const delivery of await route(external, context, app))
           publishEvent(app, delivery.as ?? key, delivery)
+        if (key === 'messages created') observeMessageDelivered(context)
       } catch (error) {
         // The change is committed and answered; a failed announcement is logged (clients catch up on reconnect).
         logger.error({ err: error, event: key }, 'publishing an event failed')

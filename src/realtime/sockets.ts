@@ -9,6 +9,7 @@ import { deploymentKey } from './deployment-key'
 import { clientIp } from '../client-ip'
 import { watchRedis } from '../redis'
 import { logger } from '../logger'
+import { redisAdapterErrors } from '../metrics'
 
 const sockets = new WeakMap<object, Socket>()
 
@@ -43,6 +44,8 @@ export const configureSockets = (app: Application) => (io: Server) => {
   if (redis) {
     const pub = watchRedis(redis.duplicate(), 'adapter-pub')
     const sub = watchRedis(redis.duplicate(), 'adapter-sub')
+    // Every error event (each failed reconnect too), not once per outage like the log.
+    for (const client of [pub, sub]) client.on('error', () => redisAdapterErrors.inc())
     io.adapter(createAdapter(pub, sub, { key: `socket.io:${deploymentKey(app)}` }))
     app.set('redisAdapterClients' as any, [pub, sub])
     resyncAfterLoss(io, [pub, sub])
