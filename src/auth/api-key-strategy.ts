@@ -1,4 +1,5 @@
-// `X-API-Key` header authentication for scripts: the key acts for its org within its scopes (REST only).
+// `X-API-Key` header authentication for scripts: the key acts for its org within its scopes, and as its bot
+// user in rooms and messages (REST only).
 import { AuthenticationBaseStrategy } from '@feathersjs/authentication'
 import type { AuthenticationRequest, AuthenticationResult } from '@feathersjs/authentication'
 import { NotAuthenticated } from '@feathersjs/errors'
@@ -23,13 +24,23 @@ export class ApiKeyStrategy extends AuthenticationBaseStrategy {
     const match = typeof key === 'string' ? API_KEY_PATTERN.exec(key) : null
     if (!match) throw invalid
     const db = this.app!.get('postgresqlClient')
-    const row = await db('api_keys').where({ prefix: match[1] }).first()
+    // The key and its bot in one query (the bot's password column is always null; it is left out anyway).
+    const row = await db('api_keys as k')
+      .leftJoin('users as u', 'u.id', 'k.bot_user_id')
+      .where({ 'k.prefix': match[1] })
+      .first('k.*', db.raw(`case when u.id is null then null else to_jsonb(u) - 'password' end as bot`))
     if (!row || row.revoked_at || !safeEqual(row.key_hash, sha256(key))) throw invalid
     const lastUsed = row.last_used_at ? new Date(row.last_used_at).getTime() : 0
     if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
       await db('api_keys').where({ id: row.id }).update({ last_used_at: db.fn.now() })
     }
-    const apiKey: ApiKeyPrincipal = { id: row.id, org_id: row.org_id, name: row.name, scopes: row.scopes }
+    const apiKey: ApiKeyPrincipal = {
+      id: row.id,
+      org_id: row.org_id,
+      name: row.name,
+      scopes: row.scopes,
+      bot: row.bot ?? null
+    }
     return { authentication: { strategy: this.name! }, apiKey }
   }
 }

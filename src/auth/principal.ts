@@ -5,11 +5,25 @@ import type { Params } from '@feathersjs/feathers'
 export type Role = 'ADMIN' | 'MANAGER' | 'MEMBER'
 export const roles: Role[] = ['ADMIN', 'MANAGER', 'MEMBER']
 
+// The user row of a key's bot (kind `bot`; no password, email or role). In the services of
+// `apiKeyActsAsBot` (auth/scopes.ts) it becomes params.user, so room policy applies to it as to anyone.
+export interface BotUser {
+  id: string
+  org_id: string
+  kind: 'bot'
+  username: string
+  name: string
+  status: string
+  role: null
+  [field: string]: unknown
+}
+
 export interface ApiKeyPrincipal {
   id: string
   org_id: string
   name: string
   scopes: string[]
+  bot: BotUser | null
 }
 
 // The org the caller acts in, or null for a user who has not joined or created one yet.

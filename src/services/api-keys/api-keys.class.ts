@@ -1,4 +1,4 @@
-// API keys: create generates the key and stores only its prefix and SHA-256; remove revokes instead of deleting.
+// API keys: create generates the key (and its bot) and stores only its prefix and SHA-256; remove revokes.
 import crypto from 'node:crypto'
 import { MethodNotAllowed } from '@feathersjs/errors'
 import type { Id, NullableId, Params, ServiceInterface } from '@feathersjs/feathers'
@@ -9,6 +9,7 @@ import { recordAudit } from '../../audit'
 import { requireOrgId } from '../../auth/principal'
 import { randomToken, sha256 } from '../../auth/tokens'
 import type { ApiKey, ApiKeyData, ApiKeyQuery } from './api-keys.schema'
+import { createBot } from './bots'
 
 export type { ApiKey, ApiKeyData, ApiKeyQuery }
 
@@ -40,6 +41,8 @@ export class ApiKeyService<ServiceParams extends Params = ApiKeyParams>
     const actorId = params?.user?.id ?? null
     const { prefix, key, keyHash } = generateApiKey()
     const row = await this.Model.transaction(async (trx) => {
+      // The key acts as its own bot (auth/api-key-strategy.ts), named by the ADMIN or after the key.
+      const bot = await createBot(trx, orgId, data.bot_name ?? data.name)
       const [inserted] = await trx('api_keys')
         .insert({
           org_id: orgId,
@@ -47,7 +50,8 @@ export class ApiKeyService<ServiceParams extends Params = ApiKeyParams>
           prefix,
           key_hash: keyHash,
           scopes: data.scopes,
-          created_by: actorId
+          created_by: actorId,
+          bot_user_id: bot.id
         })
         .returning('*')
       await recordAudit(trx, {
@@ -55,7 +59,7 @@ export class ApiKeyService<ServiceParams extends Params = ApiKeyParams>
         actor_id: actorId,
         action: 'api_key.created',
         target: inserted.id,
-        meta: { name: inserted.name, scopes: inserted.scopes },
+        meta: { name: inserted.name, scopes: inserted.scopes, bot_user_id: bot.id },
         ip: params?.ip
       })
       return inserted
@@ -82,7 +86,7 @@ export class ApiKeyService<ServiceParams extends Params = ApiKeyParams>
         actor_id: params?.user?.id ?? null,
         action: 'api_key.revoked',
         target: revoked.id,
-        meta: { name: revoked.name, scopes: revoked.scopes },
+        meta: { name: revoked.name, scopes: revoked.scopes, bot_user_id: revoked.bot_user_id },
         ip: params?.ip
       })
       return revoked

@@ -18,6 +18,8 @@ export const apiKeySchema = Type.Object(
     prefix: Type.String(),
     scopes: Type.Array(Type.String()),
     created_by: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    // The user of kind `bot` the key acts as in rooms and messages (null only for a bot removed since).
+    bot_user_id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
     last_used_at: Timestamp,
     revoked_at: Timestamp,
     created_at: Timestamp,
@@ -39,6 +41,8 @@ export const apiKeyExternalResolver = resolve<ApiKey, HookContext>({})
 export const apiKeyDataSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80 }),
+    // The display name of the key's bot in rooms; the key's name when left out.
+    bot_name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
     scopes: Type.Array(Type.String({ enum: knownScopes }), {
       minItems: 1,
       maxItems: knownScopes.length,
@@ -57,6 +61,7 @@ export const apiKeyQueryProperties = Type.Object(
     name: Type.String({ maxLength: 80 }),
     prefix: Type.String({ maxLength: 12 }),
     created_by: Type.String({ format: 'uuid' }),
+    bot_user_id: Type.String({ format: 'uuid' }),
     created_at: QueryDateTime
   },
   { additionalProperties: false }

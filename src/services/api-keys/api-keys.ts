@@ -38,7 +38,10 @@ export const apiKey = (app: Application) => {
     before: {
       // The role check comes before any lookup, so a non-ADMIN learns nothing about which ids exist.
       all: [denyApiKeys, requireRole('ADMIN'), schemaHooks.validateQuery(apiKeyQueryValidator), scopeToOrg],
-      create: [normalizeText({ name: 'line' }), schemaHooks.validateData(apiKeyDataValidator)]
+      create: [
+        normalizeText({ name: 'line', bot_name: 'line' }),
+        schemaHooks.validateData(apiKeyDataValidator)
+      ]
     }
   })
 }

@@ -25,16 +25,26 @@ describe('API key scopes [rest]', () => {
   })
 
   it("a users:read key lists and reads only its own org's users, and cannot change them", async () => {
-    const { key } = await newKey(url, staff.ADMIN, ['users:read'])
-    const list = await api(url, 'GET', '/users?$limit=100', undefined, withKey(key))
+    const { key, bot_user_id: botId } = await newKey(url, staff.ADMIN, ['users:read'])
+    const list = await api(url, 'GET', '/users?$limit=100&kind=person', undefined, withKey(key))
     assert.equal(list.status, 200)
     assert.deepEqual(
       list.body.data.map((u: any) => u.id).sort(),
       [staff.ADMIN.id, staff.MANAGER.id, staff.MEMBER.id].sort()
     )
+    // The org's bots (one per key) are users of the org too, of kind bot.
+    const bots = await api(url, 'GET', '/users?$limit=100&kind=bot', undefined, withKey(key))
+    assert.ok(bots.body.data.some((u: any) => u.id === botId))
+    assert.ok(bots.body.data.every((u: any) => u.kind === 'bot' && u.org_id === staff.orgId))
     assert.ok(list.body.data.every((u: any) => !('password' in u)))
     // Asking for another org explicitly does not widen the scope: the key's own org replaces the filter.
-    const smuggled = await api(url, 'GET', `/users?org_id=${other.orgId}`, undefined, withKey(key))
+    const smuggled = await api(
+      url,
+      'GET',
+      `/users?kind=person&org_id=${other.orgId}`,
+      undefined,
+      withKey(key)
+    )
     assert.equal(smuggled.status, 200)
     assert.deepEqual(
       smuggled.body.data.map((u: any) => u.id).sort(),

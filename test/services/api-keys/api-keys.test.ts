@@ -11,6 +11,7 @@ import { apiKeySchema } from '../../../src/services/api-keys/api-keys.schema'
 import { assertMatches } from '../../helpers/schemas'
 
 const FIELDS = [
+  'bot_user_id',
   'created_at',
   'created_by',
   'id',
@@ -139,7 +140,11 @@ forEachTransport('api-keys', (transport) => {
     for (const row of [...createdRows, ...revokedRows]) {
       assert.equal(row.actor_id, staff.ADMIN.id)
       assert.equal(row.org_id, staff.orgId)
-      assert.deepEqual(row.meta, { name: 'to revoke', scopes: ['users:read'] })
+      assert.deepEqual(row.meta, {
+        name: 'to revoke',
+        scopes: ['users:read'],
+        bot_user_id: created.bot_user_id
+      })
     }
   })
 
