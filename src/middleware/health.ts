@@ -45,7 +45,7 @@ export const readiness = async (app: Application) => {
   if (jobs) probes.jobs = () => jobs.ping()
   const names = Object.keys(probes)
   const results = await Promise.all(names.map((name) => check(probes[name], ms)))
-  const checks = Object.fromEntries(names.map((name, i) => [name, results[i]]))
+  const checks: Record<string, string> = Object.fromEntries(names.map((name, i) => [name, results[i]]))
   if (draining.has(app)) checks.shutdown = 'draining'
   return { ready: results.every((value) => value === 'ok') && !draining.has(app), checks }
 }
