@@ -13,6 +13,8 @@ import { configurationValidator } from './configuration'
 import { requestContext } from './middleware/request-context'
 import { errorHandler } from './middleware/error-handler'
 import { health } from './middleware/health'
+import { docs } from './docs/middleware'
+import { uploadFiles } from './uploads/middleware'
 import { httpMetrics, metrics, metricsEndpoint } from './middleware/metrics'
 import { countServiceCalls } from './hooks/metrics'
 import { postgresql } from './postgresql'
@@ -23,6 +25,7 @@ import { services } from './services/index'
 import { jobs } from './jobs'
 import { outbox } from './outbox'
 import { notifications } from './notifications'
+import { webhooks } from './webhooks'
 import { channels } from './channels'
 import { configureSockets } from './realtime/sockets'
 import { watchBackpressure } from './realtime/backpressure'
@@ -80,8 +83,11 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
     cors({ origin: (ctx) => (app.get('origins').includes(ctx.get('origin')) ? ctx.get('origin') : '') })
   )
   app.use(health(app))
+  app.use(docs(app))
   app.use(metricsEndpoint(app))
   app.use(serveStatic(app.get('public')))
+  // Signed local-disk file URLs (PUT/GET /files/<id>): before the body parser, so the upload body streams.
+  app.use(uploadFiles(app))
   app.use(bodyParser({ jsonLimit: '1mb' }))
   app.configure(rest())
   app.configure(
@@ -102,6 +108,7 @@ export const createApp = (overrides: Partial<Configuration> = {}): Application =
   app.configure(services)
   app.configure(outbox)
   app.configure(notifications)
+  app.configure(webhooks)
   app.configure(jobs)
   app.configure(channels)
   app.configure(metrics)

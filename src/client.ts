@@ -25,6 +25,10 @@ import { notificationClient } from './services/notifications/notifications.share
 import { notificationPreferenceClient } from './services/notification-preferences/notification-preferences.shared'
 import { pushSubscriptionClient } from './services/push-subscriptions/push-subscriptions.shared'
 import { devMailboxClient } from './services/dev-mailbox/dev-mailbox.shared'
+import { webhookClient } from './services/webhooks/webhooks.shared'
+import { webhookDeliveryClient } from './services/webhook-deliveries/webhook-deliveries.shared'
+import { uploadClient } from './services/uploads/uploads.shared'
+import { analyticsClient } from './services/analytics/analytics.shared'
 
 export type { User, UserData, UserQuery, UserPatch } from './services/users/users.shared'
 export type { Org, OrgData, OrgQuery, OrgPatch } from './services/orgs/orgs.shared'
@@ -97,6 +101,17 @@ export type {
   PushSubscriptionQuery
 } from './services/push-subscriptions/push-subscriptions.shared'
 export type { DevMail, DevMailPage, DevMailQuery } from './services/dev-mailbox/dev-mailbox.shared'
+export type { Webhook, WebhookData, WebhookPatch, WebhookQuery } from './services/webhooks/webhooks.shared'
+export type {
+  WebhookDelivery,
+  WebhookDeliveryData,
+  WebhookDeliveryPatch,
+  WebhookDeliveryQuery
+} from './services/webhook-deliveries/webhook-deliveries.shared'
+// Receivers verify webhook signatures with this (WebCrypto, no Node-only API).
+export * from './webhook-signature'
+export type { Upload, UploadData, UploadPatch, UploadQuery } from './services/uploads/uploads.shared'
+export type { Analytics, AnalyticsQuery } from './services/analytics/analytics.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -146,5 +161,9 @@ export const createClient = <Configuration = any>(
   client.configure(notificationPreferenceClient)
   client.configure(pushSubscriptionClient)
   client.configure(devMailboxClient)
+  client.configure(webhookClient)
+  client.configure(webhookDeliveryClient)
+  client.configure(uploadClient)
+  client.configure(analyticsClient)
   return client
 }

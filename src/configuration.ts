@@ -29,15 +29,6 @@ export const configurationSchema = Type.Intersect([
     ),
     // Each readiness check's bound (the checks run in parallel).
     health: Type.Optional(Type.Object({ checkTimeoutMs: Type.Number({ minimum: 50 }) })),
-    // GET /metrics (src/middleware/metrics.ts): bearer token on the public port, or an admin port of its own
-    // (0 = none) on host; with neither, /metrics answers 404.
-    metrics: Type.Optional(
-      Type.Object({
-        token: Type.String(),
-        port: Type.Integer({ minimum: 0, maximum: 65535 }),
-        host: Type.String()
-      })
-    ),
     // SIGTERM/SIGINT: how long in-flight calls, jobs and the outbox get before the process exits anyway.
     shutdown: Type.Optional(Type.Object({ timeoutMs: Type.Number({ minimum: 0 }) })),
     // GET /metrics (src/middleware/metrics.ts): bearer token on the public port, or an admin port of its own

@@ -39,6 +39,13 @@ export const defaultOutboxSettings: OutboxSettings = {
   maxAttempts: 20
 }
 
+// Exponential backoff shared by the outbox and the webhook deliverer: base * 2^(attempts-1), capped. With
+// jitter j (0..1) a random fraction up to j of it is taken off, so failures of many rows at once spread out.
+export const backoffDelay = (attempts: number, baseMs: number, maxMs: number, jitter = 0) => {
+  const delay = Math.min(baseMs * 2 ** Math.max(attempts - 1, 0), maxMs)
+  return Math.round(delay * (1 - jitter * Math.random()))
+}
+
 // Writes one row inside the caller's transaction: it commits or rolls back with the change it follows.
 export const enqueue = async (
   trx: Knex | Knex.Transaction,
@@ -129,7 +136,7 @@ export class Outbox {
     } catch (error: any) {
       const { retryDelayMs, maxRetryDelayMs, maxAttempts } = this.settings
       const dead = row.attempts >= maxAttempts
-      const delay = Math.min(retryDelayMs * 2 ** (row.attempts - 1), maxRetryDelayMs)
+      const delay = backoffDelay(row.attempts, retryDelayMs, maxRetryDelayMs)
       logger.error({ err: error, outbox_id: row.id, topic: row.topic, dead }, 'outbox handler failed')
       await db('outbox')
         .where({ id: row.id })

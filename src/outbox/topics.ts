@@ -11,7 +11,9 @@ export const TOPICS = {
   roomCreated: 'rooms.created',
   friendRequested: 'friendships.requested',
   friendAnswered: 'friendships.answered',
-  friendshipEnded: 'friendships.ended'
+  friendshipEnded: 'friendships.ended',
+  uploadCompleted: 'uploads.completed',
+  webhookDisabled: 'webhooks.disabled'
 } as const
 
 interface Pair {
@@ -30,6 +32,10 @@ export interface TopicPayloads {
   friendRequested: Pair
   friendAnswered: Pair & { status: string; actor_id: string }
   friendshipEnded: { friendship_id: string }
+  // The bytes of an upload arrived: its check job is queued (src/uploads/lifecycle.ts).
+  uploadCompleted: { upload_id: string }
+  // A webhook turned off for failing: its org's ADMINs are notified (src/webhooks/notify.ts).
+  webhookDisabled: { webhook_id: string; url: string; dead_deliveries: number }
 }
 
 export type TopicPayload<T extends keyof typeof TOPICS> = TopicPayloads[T]

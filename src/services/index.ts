@@ -21,6 +21,10 @@ import { notification } from './notifications/notifications'
 import { notificationPreference } from './notification-preferences/notification-preferences'
 import { pushSubscription } from './push-subscriptions/push-subscriptions'
 import { devMailbox } from './dev-mailbox/dev-mailbox'
+import { webhook } from './webhooks/webhooks'
+import { webhookDelivery } from './webhook-deliveries/webhook-deliveries'
+import { upload } from './uploads/uploads'
+import { analytics } from './analytics/analytics'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -44,4 +48,8 @@ export const services = (app: Application) => {
   app.configure(notificationPreference)
   app.configure(pushSubscription)
   app.configure(devMailbox)
+  app.configure(webhook)
+  app.configure(webhookDelivery)
+  app.configure(upload)
+  app.configure(analytics)
 }

@@ -15,7 +15,8 @@ export const notificationTypes = [
   'dm',
   'room_invite',
   'friend_request',
-  'friend_accepted'
+  'friend_accepted',
+  'webhook_disabled'
 ] as const
 export type NotificationType = (typeof notificationTypes)[number]
 export const notificationTypeSchema = Type.Union(notificationTypes.map((type) => Type.Literal(type)))
