@@ -6,6 +6,7 @@ import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 import { deliveryFor } from './delivery'
 import type { Delivery } from './delivery'
+import { userKindOf } from '../api-keys/bots'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -23,6 +24,8 @@ export const messageSchema = Type.Object(
     room_id: Uuid,
     seq: Type.Number(),
     sender_id: Type.Union([Uuid, Type.Null()]),
+    // `bot` when an API key's bot sent it (services/api-keys/bots.ts); absent when the sender is gone.
+    sender_kind: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('bot')])),
     body: Type.String(),
     kind: Type.Union([Type.Literal('text'), Type.Literal('file'), Type.Literal('system')]),
     upload_id: Type.Union([Uuid, Type.Null()]),
@@ -45,7 +48,10 @@ export const messageValidator = getValidator(messageSchema, dataValidator)
 // seq is a bigint in the database (a string from pg), a number on the wire.
 export const messageResolver = resolve<Message, HookContext>({
   seq: async (value) => Number(value),
-  mentions: async (value) => value ?? []
+  mentions: async (value) => value ?? [],
+  sender_kind: virtual(async (message, context) =>
+    userKindOf(context.app.get('postgresqlClient'), message.sender_id)
+  )
 })
 
 // The delivery of a page's own messages, computed once per call for all of them (one query, see delivery.ts).

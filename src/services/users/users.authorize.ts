@@ -29,6 +29,10 @@ export const authorizeUserChange = async (context: HookContext) => {
     return
   }
   const data = context.data as Record<string, unknown>
+  // A bot (an API key's identity) never holds an org role; its key's scopes say what it may do.
+  if (target.kind === 'bot' && data.role !== undefined) {
+    throw new BadRequest('Bots cannot hold organization roles', { code: 'bot_no_role' })
+  }
   for (const field of Object.keys(data)) {
     if (PROFILE_FIELDS.includes(field) && !isSelf) {
       throw new Forbidden('Only the user can edit their own profile', { code: 'not_owner' })
