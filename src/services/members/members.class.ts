@@ -44,7 +44,7 @@ export class MemberService
     const db = this.Model
     const view = db('room_members')
       .join('users as u', 'u.id', 'room_members.user_id')
-      .select('room_members.*', 'u.username', 'u.name')
+      .select('room_members.*', 'u.username', 'u.name', 'u.kind as user_kind')
       .whereIn(
         'room_members.room_id',
         db('room_members as mine')

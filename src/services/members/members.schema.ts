@@ -26,7 +26,9 @@ export const memberSchema = Type.Object(
     joined_at: Type.Any(),
     updated_at: Type.Any(),
     username: Type.String(),
-    name: Type.String()
+    name: Type.String(),
+    // `bot` for an API key's bot (services/api-keys/bots.ts), so clients can show it as one.
+    user_kind: Type.Union([Type.Literal('person'), Type.Literal('bot')])
   },
   { $id: 'Member', additionalProperties: false }
 )

@@ -30,6 +30,8 @@ export const userSchema = Type.Object(
     bio: Nullable(Type.String({ maxLength: 500 })),
     role: roleSchema,
     status: statusSchema,
+    // `bot`: an API key's identity (services/api-keys/bots.ts); bots have email and role null, no password.
+    kind: Type.Union([Type.Literal('person'), Type.Literal('bot')]),
     email_verified: Type.Boolean(),
     google_id: Type.Optional(Nullable(Type.String())),
     oidc_id: Type.Optional(Nullable(Type.String())),
@@ -94,7 +96,8 @@ export const userPatchResolver = resolve<any, HookContext>({
 
 export const userQueryProperties = Type.Object(
   {
-    ...Type.Pick(userSchema, ['id', 'username', 'name', 'email', 'role', 'status', 'org_id']).properties,
+    ...Type.Pick(userSchema, ['id', 'username', 'name', 'email', 'role', 'status', 'org_id', 'kind'])
+      .properties,
     created_at: QueryDateTime
   },
   { additionalProperties: false }
