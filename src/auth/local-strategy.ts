@@ -3,22 +3,25 @@ import { LocalStrategy } from '@feathersjs/authentication-local'
 import type { AuthenticationRequest } from '@feathersjs/authentication'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
-import bcrypt from 'bcryptjs'
 import { recordAudit } from '../audit'
+import { logger } from '../logger'
 import { assertActive } from './account-status'
 import { spendFailedLogin } from '../hooks/limit-login'
-
-// Compared against when the email is unknown, so a miss costs as long as a wrong password: made with the
-// configured cost (hashSize), since bcrypt's time is set by the cost stored in the hash.
-const dummyHashes = new Map<number, Promise<string>>()
-const dummyHash = (cost: number) => {
-  if (!dummyHashes.has(cost)) dummyHashes.set(cost, bcrypt.hash('not-a-real-password', cost))
-  return dummyHashes.get(cost)!
-}
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords'
+import type { PasswordSettings } from './passwords'
 
 export class ChatLocalStrategy extends LocalStrategy {
   private get db() {
     return this.app!.get('postgresqlClient')
+  }
+
+  private get passwords(): PasswordSettings {
+    return this.app!.get('passwords')
+  }
+
+  // New hashes (the users service's passwordHash resolver calls this) are argon2id.
+  override async hashPassword(password: string) {
+    return hashPassword(password, this.passwords)
   }
 
   override async findEntity(email: string) {
@@ -27,21 +30,35 @@ export class ChatLocalStrategy extends LocalStrategy {
         ? await this.db('users').whereRaw('lower(email) = lower(?)', [email]).first()
         : null
     if (!row) {
-      await bcrypt.compare('x', await dummyHash(this.configuration.hashSize ?? 10))
+      await verifyPassword(await dummyHash(this.passwords), 'x')
       throw new NotAuthenticated('Invalid email or password', { code: 'invalid_credentials' })
     }
     return row
   }
 
   override async comparePassword(entity: any, password: string) {
-    try {
-      return await super.comparePassword(entity, password)
-    } catch {
+    if (!(await verifyPassword(entity.password, password))) {
       throw new NotAuthenticated('Invalid email or password', {
         code: 'invalid_credentials',
         userId: entity.id,
         orgId: entity.org_id ?? null
       })
+    }
+    if (needsRehash(entity.password, this.passwords)) await this.upgradeHash(entity, password)
+    return entity
+  }
+
+  // A bcrypt (or weaker argon2) hash becomes argon2id now that the password is known. Only if the stored hash
+  // is still the one verified, so a password changed meanwhile is not overwritten; a failure here costs the
+  // upgrade (tried again at the next login), never the login.
+  private async upgradeHash(entity: any, password: string) {
+    try {
+      const upgraded = await hashPassword(password, this.passwords)
+      await this.db('users')
+        .where({ id: entity.id, password: entity.password })
+        .update({ password: upgraded })
+    } catch (err) {
+      logger.warn({ err, user_id: entity.id }, 'password hash upgrade failed')
     }
   }
 

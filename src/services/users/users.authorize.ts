@@ -1,7 +1,7 @@
 // Who may see and change which user: org members see each other; people edit only their own profile;
 // ADMINs change roles and status; anyone may leave their org and ADMINs may remove members from it.
 import { BadRequest, Forbidden } from '@feathersjs/errors'
-import bcrypt from 'bcryptjs'
+import { verifyPassword } from '../../auth/passwords'
 import type { HookContext } from '../../declarations'
 
 // A user outside any org sees only themselves; inside one, the members of that org.
@@ -55,7 +55,7 @@ export const authorizeUserChange = async (context: HookContext) => {
       .select('password')
       .where({ id: me.id })
       .first()
-    if (!row?.password || !(await bcrypt.compare(data.current_password, row.password))) {
+    if (!(await verifyPassword(row?.password, data.current_password))) {
       throw new Forbidden('The current password is wrong', { code: 'invalid_current_password' })
     }
   } else if (data.current_password !== undefined) {
