@@ -13,6 +13,7 @@ import { orgSchema } from '../services/orgs/orgs.schema'
 import { friendshipSchema } from '../services/friendships/friendships.schema'
 import { notificationPreferenceSchema } from '../services/notification-preferences/notification-preferences.schema'
 import { notificationSchema } from '../services/notifications/notifications.schema'
+import { uploadEventSchema } from '../services/uploads/uploads.schema'
 
 export interface EventSpec {
   // Who receives it, in words (the routes in service-events.ts say it in code).
@@ -170,6 +171,12 @@ export const events: Record<string, EventSpec> = {
     audience: 'org',
     schema: presenceEventSchema,
     description: 'Online/offline transitions of the org’s users, batched per window (an array, in order).'
+  },
+  'uploads patched': {
+    audience: 'the owner’s devices',
+    schema: uploadEventSchema,
+    description:
+      'An upload’s status changed: uploaded (bytes arrived or completed), then ready or rejected (with reason).'
   }
 }
 

@@ -64,7 +64,8 @@ export const routes: Record<string, Route> = {
   'notification-preferences removed': owner,
   'notifications created': owner,
   'notifications patched': owner,
-  'notifications removed': owner
+  'notifications removed': owner,
+  'uploads patched': (u) => to(u, user(u.owner_id))
 }
 
 // Publishes one catalogue event outside a service call (presence batches, receipts' two versions).

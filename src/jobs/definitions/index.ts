@@ -4,11 +4,14 @@ import { retentionJob } from './retention'
 import { pruneJobsJob } from './prune-jobs'
 import { notificationEmailJob, notificationPushJob } from './notifications'
 import { outboxSweepJob } from './outbox'
+import { uploadCheckJob, uploadCleanupJob } from './uploads'
 
 export const jobDefinitions: JobDefinition<any>[] = [
   retentionJob,
   pruneJobsJob,
   notificationEmailJob,
   notificationPushJob,
-  outboxSweepJob
+  outboxSweepJob,
+  uploadCheckJob,
+  uploadCleanupJob
 ]

@@ -12,6 +12,7 @@ import { refusal } from '../../auth/room-policy'
 import { notFound } from '../../errors'
 import { roomNotFound } from '../members/membership'
 import { resolveMentions } from './mentions'
+import { attach, lockUploads } from './attachments'
 import { enqueueTopic, outboxOf } from '../../outbox'
 import type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './messages.schema'
 
@@ -116,21 +117,33 @@ export class MessageService
     try {
       // One call: next seq under the room's row lock (gapless, strictly increasing), insert, sender's pointers.
       // The room's kind rides along (same statement): a DM's send wrote an outbox row to drain.
-      const result = await this.Model.raw(
-        `select m.*, r.kind as room_kind from chatboard_send_message(?, ?, ?, ?, ?::uuid[], ?, ?) m
-         join rooms r on r.id = m.room_id`,
-        [
-          data.room_id,
-          user.org_id,
-          user.id,
-          data.body,
-          mentions,
-          data.client_msg_id ?? null,
-          data.client_sent_at ?? null
-        ]
-      )
+      const send = (db: Knex | Knex.Transaction) =>
+        db.raw(
+          `select m.*, r.kind as room_kind from chatboard_send_message(?, ?, ?, ?, ?::uuid[], ?, ?) m
+           join rooms r on r.id = m.room_id`,
+          [
+            data.room_id,
+            user.org_id,
+            user.id,
+            data.body,
+            mentions,
+            data.client_msg_id ?? null,
+            data.client_sent_at ?? null
+          ]
+        )
+      const uploadIds = data.upload_ids ?? []
+      // With files: one transaction (lock order: the uploads FOR SHARE, the room row, the message), so the
+      // message and its links commit together or not at all; without, the single call is its own transaction.
+      const sent =
+        uploadIds.length === 0
+          ? (await send(this.Model)).rows[0]
+          : await this.Model.transaction(async (trx) => {
+              await lockUploads(trx, uploadIds, user.id, user.org_id as string)
+              const { room_kind, ...row } = (await send(trx)).rows[0]
+              return { ...(await attach(trx, row, uploadIds)), room_kind }
+            })
       // A DM or a mention wrote an outbox row in the same call (notifications): drain it now.
-      const { room_kind: roomKind, ...message } = result.rows[0]
+      const { room_kind: roomKind, ...message } = sent
       if (mentions.length > 0 || roomKind === 'dm') outboxOf(this.app).kick()
       return message
     } catch (error: any) {

@@ -6,6 +6,7 @@ import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator } from '../../validators'
 import { deliveryFor } from './delivery'
 import type { Delivery } from './delivery'
+import { attachmentsOfCall } from './attachments'
 import { userKindOf } from '../api-keys/bots'
 
 const Uuid = Type.String({ format: 'uuid' })
@@ -16,6 +17,20 @@ export const deliverySchema = Type.Object({
   delivered: Type.Number(),
   read: Type.Number()
 })
+
+// A file a message carries, with a download URL signed for a short while (uploads.downloadUrlTtlSeconds).
+export const attachmentSchema = Type.Object(
+  {
+    id: Uuid,
+    filename: Type.String(),
+    content_type: Type.String(),
+    size: Type.Number(),
+    url: Type.String(),
+    url_expires_at: Type.String({ format: 'date-time' })
+  },
+  { $id: 'Attachment', additionalProperties: false }
+)
+export type Attachment = Static<typeof attachmentSchema>
 
 export const messageSchema = Type.Object(
   {
@@ -38,7 +53,9 @@ export const messageSchema = Type.Object(
     deleted_at: Type.Any(),
     updated_at: Type.Any(),
     // Only on the caller's own messages: how far they got (pointer-based, see receipts).
-    delivery: Type.Optional(deliverySchema)
+    delivery: Type.Optional(deliverySchema),
+    // Messages of kind `file`: their files in the sender's order (absent once unsent or deleted).
+    uploads: Type.Optional(Type.Array(attachmentSchema))
   },
   { $id: 'Message', additionalProperties: false }
 )
@@ -73,6 +90,11 @@ export const messageExternalResolver = resolve<Message, HookContext>({
     const me = context.params.user?.id
     if (!me || message.sender_id !== me || !['find', 'get'].includes(context.method)) return undefined
     return (await deliveryOfCall(context, me, message.room_id)).get(message.seq)
+  }),
+  // Every reader of the message is a member of its room (reads and events are the room's): they get URLs.
+  uploads: virtual(async (message, context) => {
+    if (message.kind !== 'file' || message.unsent_at || message.deleted_at) return undefined
+    return (await attachmentsOfCall(context)).get(message.id) ?? []
   })
 })
 
@@ -82,7 +104,9 @@ export const messageDataSchema = Type.Object(
     // The configurable maximum (limits.messageLength) is checked after normalization by the service.
     body: Type.String({ minLength: 1 }),
     client_msg_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7E]+$' })),
-    client_sent_at: Type.Optional(Type.String({ format: 'date-time' }))
+    client_sent_at: Type.Optional(Type.String({ format: 'date-time' })),
+    // Ready uploads of the sender, attached in the send's transaction.
+    upload_ids: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }))
   },
   { $id: 'MessageData', additionalProperties: false }
 )
