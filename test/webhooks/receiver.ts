@@ -30,8 +30,11 @@ export class Receiver {
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8')
         this.received.push({ body, json: JSON.parse(body), headers: req.headers })
-        if (this.mode === 'hold') this.held.push(res)
-        else res.writeHead(this.mode.status).end('ok')
+        if (this.mode === 'hold') {
+          // Held until released, or until the sender gives up (its timeout closes the connection).
+          this.held.push(res)
+          res.once('close', () => this.held.includes(res) && this.held.splice(this.held.indexOf(res), 1))
+        } else res.writeHead(this.mode.status).end('ok')
       })
     })
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve))
