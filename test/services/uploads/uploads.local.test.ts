@@ -139,13 +139,11 @@ describe('uploads on the local disk', () => {
   it('refuses tampered, expired, foreign and wrong-method URLs', async () => {
     const { admin } = await createOrg(url)
     const me = await pool.live(url, admin)
-    const upload = await me.client
-      .service('uploads')
-      .create({
-        filename: 'r.docx',
-        content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-        size: 64
-      })
+    const upload = await me.client.service('uploads').create({
+      filename: 'r.docx',
+      content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      size: 64
+    })
     const put = new URL(upload.upload_url!, url)
     const tampered = new URL(put)
     const signature = tampered.searchParams.get('signature')!
