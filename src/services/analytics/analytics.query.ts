@@ -10,10 +10,9 @@ export interface ReportRange {
   limit: number
 }
 
-// API-key bots (users.kind = 'bot', added by the bots migration) are not people: not members, never active
-// users; they do appear among the top senders, flagged. Read through to_jsonb so the query does not depend
-// on that column existing.
-const PERSON = (alias: string) => `coalesce(to_jsonb(${alias}) ->> 'kind', 'person') <> 'bot'`
+// API-key bots (users.kind = 'bot') are not people: not members, never active users; they do appear among the
+// top senders, flagged.
+const PERSON = (alias: string) => `${alias}.kind <> 'bot'`
 
 // Kind 'system' messages are written by the server (joins, renames), not sent by anyone: not counted.
 const SQL = `
