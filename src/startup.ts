@@ -60,7 +60,7 @@ export const validateConfiguration = async (app: Application) => {
   try {
     await configurationValidator(settings)
   } catch (error: any) {
-    const errors: any[] = error?.data ?? []
+    const errors: any[] = error?.errors ?? error?.data ?? []
     if (errors.length === 0) problems.push(String(error?.message ?? error))
     for (const e of errors) problems.push(`${e.instancePath || '/'} ${e.message}`)
   }

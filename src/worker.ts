@@ -9,6 +9,8 @@ import type { Application } from './declarations'
 import type { JobDefinition } from './jobs/types'
 import { migrateLatest } from './postgresql'
 import { logger } from './logger'
+import { onSignals, flushLogs } from './shutdown'
+import { redact, validateConfiguration } from './startup'
 
 export interface WorkerOptions {
   // Extra job definitions (tests; the app's own come from src/jobs/definitions).
@@ -25,6 +27,7 @@ export const startWorker = async (options: WorkerOptions = {}): Promise<Applicat
     )
   }
   const app = createApp()
+  logger.info({ config: redact(await validateConfiguration(app)) }, 'configuration')
   await migrateLatest(app.get('postgresqlClient'))
   const runtime = app.get('jobRuntime')
   for (const definition of options.definitions ?? []) runtime.define(definition)
@@ -34,26 +37,28 @@ export const startWorker = async (options: WorkerOptions = {}): Promise<Applicat
   return app
 }
 
+// SIGTERM/SIGINT: the teardown stops the job runtime (running jobs get jobs.drainTimeoutMs), the outbox,
+// Redis and the pool, all within shutdown.timeoutMs; then the logs are flushed (onSignals) and it exits.
 export const runWorker = async (options: WorkerOptions = {}) => {
   const app = await startWorker(options)
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'worker shutting down')
-    try {
-      await app.teardown()
-      process.exit(0)
-    } catch (error) {
-      logger.error({ err: error }, 'worker shutdown failed')
-      process.exit(1)
-    }
-  }
-  process.once('SIGINT', () => void stop('SIGINT'))
-  process.once('SIGTERM', () => void stop('SIGTERM'))
+  onSignals(async (signal) => {
+    const timeoutMs = (app.get('shutdown' as any) as { timeoutMs?: number } | undefined)?.timeoutMs ?? 20000
+    logger.info({ signal, timeoutMs }, 'worker shutting down')
+    let timer: NodeJS.Timeout | undefined
+    const finished = await Promise.race([
+      app.teardown().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+    ]).finally(() => clearTimeout(timer))
+    logger.info({ signal, finished }, finished ? 'worker shut down' : 'worker shut down: timed out')
+    return finished ? 0 : 1
+  })
 }
 
 if (require.main === module) {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'))
-  runWorker().catch((error) => {
+  runWorker().catch(async (error) => {
     logger.fatal({ err: error }, 'worker failed to start')
+    await flushLogs()
     process.exit(1)
   })
 }
