@@ -90,7 +90,36 @@ const EXPECTED: Record<string, Row> = {
   'dev-mailbox.find': { def: 'ok' },
   'dev-mailbox.get': { def: 'NotFound', ...MINE },
   'user-search.find': { def: 'ok' },
-  'jobs.find': { def: 'Forbidden', admin: 'ok', other: 'ok' }
+  'jobs.find': { def: 'Forbidden', admin: 'ok', other: 'ok' },
+  // ADMINs and keys with webhooks:manage (keyWithout holds exactly that scope, so it is allowed here). A ping
+  // needs an active webhook; the matrix's are inactive (nothing is sent mid-fingerprint), so admins get 409.
+  'webhooks.find': { def: 'Forbidden', admin: 'ok', other: 'ok', keyWith: 'ok', keyWithout: 'ok' },
+  'webhooks.get': { def: 'Forbidden', admin: 'ok', other: 'NotFound', keyWith: 'ok', keyWithout: 'ok' },
+  'webhooks.create': { def: 'Forbidden', admin: 'ok', other: 'ok', keyWith: 'ok', keyWithout: 'ok' },
+  'webhooks.patch': { def: 'Forbidden', admin: 'ok', other: 'NotFound', keyWith: 'ok', keyWithout: 'ok' },
+  'webhooks.remove': { def: 'Forbidden', admin: 'ok', other: 'NotFound', keyWith: 'ok', keyWithout: 'ok' },
+  'webhook-deliveries.find': { def: 'Forbidden', admin: 'ok', other: 'ok', keyWith: 'ok', keyWithout: 'ok' },
+  'webhook-deliveries.get': {
+    def: 'Forbidden',
+    admin: 'ok',
+    other: 'NotFound',
+    keyWith: 'ok',
+    keyWithout: 'ok'
+  },
+  'webhook-deliveries.create': {
+    def: 'Forbidden',
+    admin: 'Conflict',
+    other: 'NotFound',
+    keyWith: 'Conflict',
+    keyWithout: 'Conflict'
+  },
+  'webhook-deliveries.patch': {
+    def: 'Forbidden',
+    admin: 'ok',
+    other: 'NotFound',
+    keyWith: 'ok',
+    keyWithout: 'ok'
+  }
 }
 
 export const expected = (cell: string, actor: ActorName): Expect => {
@@ -253,9 +282,58 @@ const argsOf = async (cast: Cast, cell: string, fresh: boolean): Promise<CallArg
       return { id: await mine('push') }
     case 'dev-mailbox.get':
       return { id: await mine('mail') }
+    case 'webhooks.create':
+      return { data: { url: 'http://127.0.0.1:9/matrix', events: ['room.created'], active: false } }
+    case 'webhooks.get':
+    case 'webhooks.patch':
+    case 'webhooks.remove':
+    case 'webhook-deliveries.create': {
+      const id = await matrixWebhook(cast, fresh && cell === 'webhooks.remove')
+      if (cell === 'webhooks.patch') return { id, data: { description: 'matrix' } }
+      if (cell === 'webhook-deliveries.create') return { data: { webhook_id: id, type: 'ping' } }
+      return { id }
+    }
+    case 'webhook-deliveries.get':
+    case 'webhook-deliveries.patch': {
+      const id = await matrixDelivery(cast)
+      return cell === 'webhook-deliveries.patch' ? { id, data: { redeliver: true } } : { id }
+    }
     default:
       return {}
   }
+}
+
+// An inactive webhook of org A (nothing is ever sent to it, so no delivery row changes mid-fingerprint).
+const matrixWebhook = async (cast: Cast, fresh: boolean): Promise<string> => {
+  if (!fresh && cast.privateIds.webhook) return cast.privateIds.webhook
+  const [row] = await cast
+    .db('webhooks')
+    .insert({
+      org_id: cast.orgA.id,
+      url: 'http://127.0.0.1:9/matrix',
+      events: ['room.created'],
+      active: false,
+      secret: 'whsec_matrix'
+    })
+    .returning('id')
+  if (!fresh) cast.privateIds.webhook = row.id
+  return row.id
+}
+
+const matrixDelivery = async (cast: Cast): Promise<string> => {
+  if (cast.privateIds.delivery) return cast.privateIds.delivery
+  const [row] = await cast
+    .db('webhook_deliveries')
+    .insert({
+      webhook_id: await matrixWebhook(cast, false),
+      org_id: cast.orgA.id,
+      event_id: cast.db.raw('gen_random_uuid()'),
+      event_type: 'ping',
+      status: 'sent'
+    })
+    .returning('id')
+  cast.privateIds.delivery = row.id
+  return row.id
 }
 
 // A refused answer must not carry any of org A's strings except the id the caller itself sent.
