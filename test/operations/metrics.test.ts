@@ -10,6 +10,8 @@ import { addMember, api, bearer, clientFor, createOrg, uniq } from '../helpers/f
 import type { TestClient } from '../helpers/clients'
 import { record } from '../helpers/events'
 import { settle, waitUntil } from '../jobs/helpers'
+import { startProcesses, stopProcesses } from '../helpers/processes'
+import type { ServerProcess } from '../helpers/processes'
 import type { JobDefinition } from '../../src/jobs'
 
 const TOKEN = 'metrics-test-token-0123456789'
@@ -267,5 +269,52 @@ describe('operations: metrics', function () {
     // Histogram buckets are cumulative and end with +Inf equal to the count.
     const inf = valueOf(after, 'message_delivery_latency_seconds_bucket', { le: '+Inf' })
     assert.equal(inf, valueOf(after, 'message_delivery_latency_seconds_count'))
+  })
+
+  describe('with several processes', () => {
+    let processes: ServerProcess[] = []
+    before(async function () {
+      this.timeout(120000)
+      processes = await startProcesses(2, { env: { METRICS_TOKEN: TOKEN } })
+    })
+    after(async () => {
+      await stopProcesses(processes)
+    })
+
+    it('each process answers for itself on its own endpoint', async () => {
+      const [A, B] = processes
+      const { admin } = await createOrg(B.url)
+      const room = await api(B.url, 'POST', '/rooms', { name: 'Two processes' }, bearer(admin.accessToken))
+      assert.equal(room.status, 201)
+      const [beforeA, beforeB] = [await scrape(A.url), await scrape(B.url)]
+      for (const body of ['one', 'two']) {
+        const sent = await api(
+          B.url,
+          'POST',
+          '/messages',
+          { room_id: room.body.id, body },
+          bearer(admin.accessToken)
+        )
+        assert.equal(sent.status, 201)
+      }
+      const device = await clientFor(A.url, 'socketio', admin)
+      open.push(device)
+      const [afterA, afterB] = [await scrape(A.url), await scrape(B.url)]
+      const delta = (after: Sample[], before: Sample[], name: string, labels: Labels = {}) =>
+        valueOf(after, name, labels) - valueOf(before, name, labels)
+      const posted = { method: 'POST', route: '/messages', status: '201' }
+      assert.deepEqual(
+        {
+          postedA: delta(afterA, beforeA, 'http_requests_total', posted),
+          postedB: delta(afterB, beforeB, 'http_requests_total', posted),
+          sentA: delta(afterA, beforeA, 'messages_sent_total'),
+          sentB: delta(afterB, beforeB, 'messages_sent_total'),
+          openedA: delta(afterA, beforeA, 'socket_connections_opened_total'),
+          openedB: delta(afterB, beforeB, 'socket_connections_opened_total')
+        },
+        { postedA: 0, postedB: 2, sentA: 0, sentB: 2, openedA: 1, openedB: 0 }
+      )
+      assert.notEqual(valueOf(afterA, 'process_start_time_seconds'), 0)
+    })
   })
 })
