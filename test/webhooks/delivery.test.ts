@@ -10,8 +10,16 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
   verifyWebhookSignature
 } from '../../src/client'
+import { webhookDeliveries } from '../../src/metrics'
 import { Receiver, eventually } from './receiver'
 import { groupRoom, hookOrg, registerWebhook, send } from './helpers'
+
+// The process-wide counter of delivery outcomes (src/metrics.ts): tests compare deltas of their own runs.
+const outcomes = async () => {
+  const values = (await webhookDeliveries.get()).values
+  const of = (outcome: string) => values.find((v) => v.labels.outcome === outcome)?.value ?? 0
+  return { success: of('success'), retry: of('retry'), dead: of('dead') }
+}
 
 describe('webhooks: delivery', function () {
   this.timeout(60000)
@@ -26,6 +34,7 @@ describe('webhooks: delivery', function () {
   it('delivers every event type, signed, with a stable event id and the documented body', async () => {
     const url = sharedServer().url
     const { admin, member, orgId } = await hookOrg(url)
+    const counted = await outcomes()
     const hook = await registerWebhook(url, admin, receiver.url)
     assert.match(hook.secret, /^whsec_/)
     const room = await groupRoom(url, admin)
@@ -118,6 +127,7 @@ describe('webhooks: delivery', function () {
       assert.equal(d.response_code, 200)
       assert.equal(d.attempts, 1)
     }
+    assert.ok((await outcomes()).success - counted.success >= listed.body.data.length, 'counted in metrics')
   })
 
   it('sends nothing for a change that rolled back', async () => {
@@ -149,6 +159,7 @@ describe('webhooks: delivery', function () {
     const room = await groupRoom(url, admin, [member.id])
     await registerWebhook(url, admin, receiver.url, ['message.created'])
     await receiver.stop()
+    const counted = await outcomes()
     const sent = []
     for (let i = 0; i < 20; i++) sent.push(await send(url, member, room.id, `while down ${i}`))
     const db = app.get('postgresqlClient')
@@ -160,6 +171,7 @@ describe('webhooks: delivery', function () {
       'failed attempts'
     )
     const failed = await db('webhook_deliveries').where({ org_id: orgId })
+    assert.ok((await outcomes()).retry - counted.retry >= 20, 'retries counted in metrics')
     assert.ok(failed.every((d) => d.last_error && d.attempts >= 1))
     await receiver.start()
     await receiver.until((all) => new Set(all.map((r) => r.json.data.message.id)).size === 20, 20000)
