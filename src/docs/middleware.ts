@@ -71,6 +71,10 @@ export const docs = (app: Application): Middleware => {
     if (route === PREFIX) {
       ctx.type = 'text/html; charset=utf-8'
       ctx.body = PAGE
+      // Swagger UI injects one <style> element at run time; scripts stay 'self' only.
+      const csp = ctx.response.get('content-security-policy')
+      if (csp)
+        ctx.set('content-security-policy', csp.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"))
     } else if (file === 'init.js') {
       ctx.type = 'text/javascript; charset=utf-8'
       ctx.body = INIT
