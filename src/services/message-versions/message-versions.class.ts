@@ -50,9 +50,9 @@ export class MessageVersionService
   }
 }
 
-// A message's whole history fits one page (edits are few), so the default page is the maximum.
+// 25 versions to a page like every find; $limit up to 100 gets a long history in one call.
 export const getOptions = (app: Application): KnexAdapterOptions => ({
-  paginate: { default: 100, max: 100 },
+  paginate: { default: 25, max: 100 },
   Model: app.get('postgresqlClient'),
   name: 'message_versions'
 })

@@ -129,9 +129,9 @@ export class PushSubscriptionService
   }
 }
 
-// A page holds every device a user may have (MAX_DEVICES) unless asked for fewer.
+// 25 to a page like every find, which holds every device a user may have (MAX_DEVICES).
 export const getOptions = (app: Application): KnexAdapterOptions => ({
-  paginate: { default: MAX_DEVICES, max: 100 },
+  paginate: { default: 25, max: 100 },
   Model: app.get('postgresqlClient'),
   name: 'push_subscriptions'
 })

@@ -118,9 +118,9 @@ export class ReceiptService
   }
 }
 
-// A room's pointers, like its members, come a hundred to a page unless asked otherwise.
+// A room's pointers, like every find, come 25 to a page unless asked otherwise ($limit up to 1000).
 export const getOptions = (app: Application): KnexAdapterOptions => ({
-  paginate: { default: 100, max: 1000 },
+  paginate: { default: 25, max: 1000 },
   Model: app.get('postgresqlClient'),
   name: 'room_members'
 })
