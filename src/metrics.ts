@@ -136,7 +136,8 @@ export const countJobs = (events: JobEvents) => {
   })
 }
 
-// Webhooks: incremented by the webhook deliverer. outcome: success | failure | retry | dead (see its module).
+// Webhooks: incremented by the webhook deliverer (src/webhooks/worker.ts) once per attempt. outcome: success,
+// retry (failed, will be tried again) or dead (failed for good).
 export const webhookDeliveries = new Counter({
   name: 'webhook_deliveries_total',
   help: 'Webhook delivery attempts, by outcome',
@@ -238,7 +239,7 @@ export const outboxOldestAge = new Gauge({
 })
 export const jobsQueueDepth = new Gauge({
   name: 'jobs_queue_depth',
-  help: 'Jobs due now and not locked by a worker (job store-wide)',
+  help: 'Jobs whose next run is due (next_run_at in the past), running ones included (job store-wide)',
   registers,
   async collect() {
     const read = latest('queueDepth')

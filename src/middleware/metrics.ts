@@ -49,6 +49,8 @@ const pathOfService = (app: Application, service: object) => {
   return servicePaths.get(service)
 }
 const FIXED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics'])
+// Koa routes outside the services (API docs, OAuth redirects, signed upload URLs), one series each.
+const PREFIX_ROUTES = ['/docs', '/oauth', '/files']
 export const routeOf = (app: Application, ctx: any): string => {
   const service = ctx.lookup?.service
   const path = service ? pathOfService(app, service) : undefined
@@ -57,8 +59,9 @@ export const routeOf = (app: Application, ctx: any): string => {
     return `/${path}${id !== undefined && id !== null ? '/:id' : ''}`
   }
   if (FIXED_ROUTES.has(ctx.path)) return ctx.path
-  if (ctx.path === '/docs' || ctx.path.startsWith('/docs/')) return '/docs'
-  if (ctx.path.startsWith('/oauth/')) return '/oauth'
+  for (const prefix of PREFIX_ROUTES) {
+    if (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`)) return prefix
+  }
   return ctx.status === 404 ? 'unmatched' : 'static'
 }
 

@@ -173,6 +173,12 @@ describe('operations: metrics', function () {
     for (let i = 0; i < M; i++)
       await bobLive.client.service('messages').create({ room_id: room.id, body: `socket ${i}` })
     await aliceEvents.waitFor((r) => r.data.body === `socket ${M - 1}`)
+    // Routes are labelled by template, never by the raw URL.
+    assert.equal(
+      (await api(url, 'GET', `/rooms/${room.id}`, undefined, bearer(alice.accessToken))).status,
+      200
+    )
+    assert.equal((await api(url, 'GET', `/no-such-service/${room.id}`)).status, 404)
     // One more socket, opened and closed.
     const extra = await clientFor(url, 'socketio', bob)
     extra.close()
@@ -236,6 +242,8 @@ describe('operations: metrics', function () {
           transport: 'rest',
           outcome: 'too-many-requests'
         }),
+        roomGet: delta('http_requests_total', { method: 'GET', route: '/rooms/:id', status: '200' }),
+        unmatched: delta('http_requests_total', { method: 'GET', route: 'unmatched', status: '404' }),
         refusedHttp: delta('http_requests_total', {
           method: 'POST',
           route: '/authentication',
@@ -260,12 +268,15 @@ describe('operations: metrics', function () {
         open: 0,
         rejections: 1,
         refusedLogins: 1,
+        roomGet: 1,
+        unmatched: 1,
         refusedHttp: 1,
         jobsOk: 1,
         jobsFailed: 1,
         jobDurations: 1
       }
     )
+    assert.ok(!after.some((s) => Object.values(s.labels).some((v) => v.includes(room.id))))
     // Histogram buckets are cumulative and end with +Inf equal to the count.
     const inf = valueOf(after, 'message_delivery_latency_seconds_bucket', { le: '+Inf' })
     assert.equal(inf, valueOf(after, 'message_delivery_latency_seconds_count'))
@@ -274,8 +285,9 @@ describe('operations: metrics', function () {
   describe('with several processes', () => {
     let processes: ServerProcess[] = []
     before(async function () {
-      this.timeout(120000)
-      processes = await startProcesses(2, { env: { METRICS_TOKEN: TOKEN } })
+      this.timeout(240000)
+      // A generous start bound: compiling the sources with tsx takes long on a loaded machine.
+      processes = await startProcesses(2, { env: { METRICS_TOKEN: TOKEN }, readyTimeoutMs: 100000 })
     })
     after(async () => {
       await stopProcesses(processes)
