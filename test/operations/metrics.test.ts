@@ -282,6 +282,43 @@ describe('operations: metrics', function () {
     assert.equal(inf, valueOf(after, 'message_delivery_latency_seconds_count'))
   })
 
+  it('reads the outbox backlog and its oldest row when scraped', async () => {
+    const { url, app } = await start({ token: TOKEN, port: 0, host: '127.0.0.1' })
+    const db = app.get('postgresqlClient')
+    // Not due for an hour, so no drainer takes it while we look; 10 minutes old.
+    const [row] = await db('outbox')
+      .insert({
+        topic: 'test.metrics',
+        payload: '{}',
+        created_at: db.raw("now() - interval '600 seconds'"),
+        available_at: db.raw("now() + interval '1 hour'")
+      })
+      .returning('id')
+    try {
+      const samples = await scrape(url)
+      assert.ok(valueOf(samples, 'outbox_backlog') >= 1)
+      assert.ok(valueOf(samples, 'outbox_oldest_age_seconds') >= 600)
+    } finally {
+      await db('outbox')
+        .where({ id: row.id ?? row })
+        .del()
+    }
+  })
+
+  it('counts Redis adapter errors', async () => {
+    // Nothing listens on port 1: every connection attempt of the adapter's clients fails.
+    const { url } = await start(
+      { token: TOKEN, port: 0, host: '127.0.0.1' },
+      { redisUrl: 'redis://127.0.0.1:1/0' }
+    )
+    const before = valueOf(await scrape(url), 'redis_adapter_errors_total')
+    await waitUntil(
+      async () => valueOf(await scrape(url), 'redis_adapter_errors_total') > before,
+      10000,
+      'an adapter error counted'
+    )
+  })
+
   describe('with several processes', () => {
     let processes: ServerProcess[] = []
     before(async function () {
