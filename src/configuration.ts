@@ -160,6 +160,8 @@ export const configurationSchema = Type.Intersect([
       disableAfterDeadDeliveries: Type.Number({ minimum: 1 }),
       secretOverlapMs: Type.Number({ minimum: 0 }),
       maxPerOrg: Type.Number({ minimum: 1 }),
+      // Sent and dead deliveries are kept this many days (0 = forever), then pruned by a daily job.
+      keepDays: Type.Number({ minimum: 0 }),
       allowPrivateTargets: Type.Boolean()
     }),
     // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs;
@@ -174,6 +176,14 @@ export const configurationSchema = Type.Intersect([
     // Typing: how long an indicator lasts, and at most one broadcast per user and room per minIntervalMs.
     typing: Type.Optional(
       Type.Object({ ttlMs: Type.Number({ minimum: 100 }), minIntervalMs: Type.Number({ minimum: 0 }) })
+    ),
+    // Message search (src/services/search): the longest query in characters, and page sizes.
+    search: Type.Optional(
+      Type.Object({
+        maxQueryLength: Type.Integer({ minimum: 1, maximum: 1000 }),
+        defaultLimit: Type.Integer({ minimum: 1, maximum: 100 }),
+        maxLimit: Type.Integer({ minimum: 1, maximum: 100 })
+      })
     ),
     // Outgoing email: an SMTP URL (smtp[s]://user:pass@host:port); empty = the dev mailbox in the database.
     smtp: Type.Object({ url: Type.String(), from: Type.String({ minLength: 3 }) }),

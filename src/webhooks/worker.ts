@@ -29,6 +29,7 @@ export interface WebhookSettings {
   disableAfterDeadDeliveries: number
   secretOverlapMs: number
   maxPerOrg: number
+  keepDays: number
   allowPrivateTargets: boolean
 }
 

@@ -11,6 +11,7 @@ import {
   verifyWebhookSignature
 } from '../../src/client'
 import { webhookDeliveries } from '../../src/metrics'
+import { pruneWebhookDeliveries } from '../../src/jobs/definitions/webhooks'
 import { Receiver, eventually } from './receiver'
 import { groupRoom, hookOrg, registerWebhook, send } from './helpers'
 
@@ -184,6 +185,42 @@ describe('webhooks: delivery', function () {
     await eventually(
       () => db('webhook_deliveries').where({ org_id: orgId, status: 'sent' }).count({ n: '*' }).first(),
       (row) => Number(row?.n) === 20
+    )
+  })
+})
+
+describe('webhooks: pruning old deliveries', () => {
+  it('removes sent and dead deliveries older than keepDays, never pending or failed ones', async () => {
+    const { app, url } = sharedServer()
+    const db = app.get('postgresqlClient')
+    const { admin, orgId } = await hookOrg(url)
+    const hook = await api(
+      url,
+      'POST',
+      '/webhooks',
+      { url: 'http://127.0.0.1:9/prune', events: ['room.created'], active: false },
+      bearer(admin.accessToken)
+    )
+    const row = (status: string, days: number) => ({
+      webhook_id: hook.body.id,
+      org_id: orgId,
+      event_id: db.raw('gen_random_uuid()'),
+      event_type: 'ping',
+      status,
+      created_at: db.raw(`now() - (? * interval '1 day')`, [days])
+    })
+    await db('webhook_deliveries').insert([
+      row('sent', 40),
+      row('dead', 40),
+      row('failed', 40),
+      row('pending', 40),
+      row('sent', 1)
+    ])
+    await pruneWebhookDeliveries(db, 30)
+    const left = await db('webhook_deliveries').where({ webhook_id: hook.body.id }).orderBy('status')
+    assert.deepEqual(
+      left.map((d) => d.status),
+      ['failed', 'pending', 'sent']
     )
   })
 })

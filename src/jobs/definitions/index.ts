@@ -4,6 +4,7 @@ import { retentionJob } from './retention'
 import { pruneJobsJob } from './prune-jobs'
 import { notificationEmailJob, notificationPushJob } from './notifications'
 import { outboxSweepJob } from './outbox'
+import { webhookPruneJob } from './webhooks'
 import { uploadCheckJob, uploadCleanupJob } from './uploads'
 
 export const jobDefinitions: JobDefinition<any>[] = [
@@ -12,6 +13,7 @@ export const jobDefinitions: JobDefinition<any>[] = [
   notificationEmailJob,
   notificationPushJob,
   outboxSweepJob,
+  webhookPruneJob,
   uploadCheckJob,
   uploadCleanupJob
 ]
