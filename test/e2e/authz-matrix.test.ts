@@ -48,19 +48,28 @@ const EXPECTED: Record<string, Row> = {
   'api-keys.remove': { def: 'Forbidden', admin: 'ok', other: 'NotFound' },
   'audit-logs.find': { def: 'Forbidden', admin: 'ok', other: 'ok', keyWith: 'ok' },
   'audit-logs.get': { def: 'Forbidden', admin: 'ok', other: 'NotFound', keyWith: 'ok' },
-  'rooms.find': { def: 'ok' },
-  'rooms.get': { def: 'NotFound', ...ROOM },
+  // keyWith acts as its bot (rooms:read, messages:*), which is in no room here: 404 like any outsider.
+  'rooms.find': { def: 'ok', keyWith: 'ok' },
+  'rooms.get': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
   'rooms.create': { def: 'ok' },
   'rooms.patch': { def: 'NotFound', owner: 'ok', radmin: 'ok', rmember: 'Forbidden' },
-  'members.find': { def: 'NotFound', ...ROOM },
-  'members.get': { def: 'NotFound', ...ROOM },
+  'members.find': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
+  'members.get': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
   'members.create': { def: 'NotFound', owner: 'ok', radmin: 'ok', rmember: 'Forbidden' },
   'members.patch': { def: 'NotFound', owner: 'ok', radmin: 'ok', rmember: 'Forbidden' },
   'members.remove': { def: 'NotFound', owner: 'ok', radmin: 'ok', rmember: 'Forbidden' },
-  'messages.find': { def: 'NotFound', ...ROOM },
-  'messages.get': { def: 'NotFound', ...ROOM },
-  'messages.create': { def: 'NotFound', ...ROOM },
-  'messages.patch': { def: 'NotFound', owner: 'Forbidden', radmin: 'Forbidden', rmember: 'ok' },
+  'messages.find': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
+  'messages.get': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
+  'messages.create': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
+  'messages.patch': {
+    def: 'NotFound',
+    owner: 'Forbidden',
+    radmin: 'Forbidden',
+    rmember: 'ok',
+    keyWith: 'NotFound'
+  },
+  // Within the room: its members only (a key's bot is in no room here).
+  'search.find': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
   'messages.remove': { def: 'NotFound', owner: 'ok', radmin: 'ok', rmember: 'Forbidden' },
   'receipts.find': { def: 'NotFound', ...ROOM },
   'receipts.create': { def: 'NotFound', ...ROOM },
@@ -248,6 +257,8 @@ const argsOf = async (cast: Cast, cell: string, fresh: boolean): Promise<CallArg
       return { data: { room_id: room.id, read_seq: 1 } }
     case 'user-search.find':
       return { query: { q: users.rmember.username.slice(0, 8) } }
+    case 'search.find':
+      return { query: { q: 'hello', room_id: room.id } }
     case 'message-versions.find':
       return { query: { message_id: cast.message.id } }
     case 'typing.create':
