@@ -29,6 +29,7 @@ import { webhookClient } from './services/webhooks/webhooks.shared'
 import { webhookDeliveryClient } from './services/webhook-deliveries/webhook-deliveries.shared'
 import { uploadClient } from './services/uploads/uploads.shared'
 import { analyticsClient } from './services/analytics/analytics.shared'
+import { searchClient } from './services/search/search.shared'
 
 export type { User, UserData, UserQuery, UserPatch } from './services/users/users.shared'
 export type { Org, OrgData, OrgQuery, OrgPatch } from './services/orgs/orgs.shared'
@@ -165,5 +166,6 @@ export const createClient = <Configuration = any>(
   client.configure(webhookDeliveryClient)
   client.configure(uploadClient)
   client.configure(analyticsClient)
+  client.configure(searchClient)
   return client
 }

@@ -25,6 +25,7 @@ import { webhook } from './webhooks/webhooks'
 import { webhookDelivery } from './webhook-deliveries/webhook-deliveries'
 import { upload } from './uploads/uploads'
 import { analytics } from './analytics/analytics'
+import { search } from './search/search'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -52,4 +53,5 @@ export const services = (app: Application) => {
   app.configure(webhookDelivery)
   app.configure(upload)
   app.configure(analytics)
+  app.configure(search)
 }

@@ -22,13 +22,15 @@ export const userSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     org_id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-    email: Type.String({ format: 'email', maxLength: 254 }),
+    // Null only for bots (kind `bot`), which never log in.
+    email: Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()]),
     username: Type.String({ pattern: USERNAME_PATTERN }),
     name: Type.String({ minLength: 1, maxLength: 80 }),
     password: Type.Optional(Type.String()),
     avatar_url: Nullable(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 })),
     bio: Nullable(Type.String({ maxLength: 500 })),
-    role: roleSchema,
+    // Null only for bots: they hold no org role (their key's scopes say what they may do).
+    role: Type.Union([roleSchema, Type.Null()]),
     status: statusSchema,
     // `bot`: an API key's identity (services/api-keys/bots.ts); bots have email and role null, no password.
     kind: Type.Union([Type.Literal('person'), Type.Literal('bot')]),
