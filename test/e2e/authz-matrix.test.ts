@@ -1,6 +1,7 @@
 // Authorization matrix: every method of every service × every kind of caller, over REST and Socket.IO. The
 // expected answers (EXPECTED) come from the code and README; refused calls must leak nothing and change nothing.
 import assert from 'node:assert/strict'
+import crypto from 'node:crypto'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { sharedServer } from '../helpers/server'
 import { api, bearer, uniq } from '../helpers/fixtures'
@@ -100,6 +101,13 @@ const EXPECTED: Record<string, Row> = {
   'dev-mailbox.get': { def: 'NotFound', ...MINE },
   'user-search.find': { def: 'ok' },
   'jobs.find': { def: 'Forbidden', admin: 'ok', other: 'ok' },
+  // A person's files (API keys have no uploads scope): lists are one's own, a file is its owner's (a file
+  // shared in a message is readable by the room's members too; the matrix's upload is in no message).
+  'uploads.find': { def: 'ok' },
+  'uploads.get': { def: 'NotFound', ...MINE },
+  'uploads.create': { def: 'ok' },
+  'uploads.patch': { def: 'NotFound', ...MINE },
+  'uploads.remove': { def: 'NotFound', ...MINE },
   // ADMINs and keys with webhooks:manage (keyWithout holds exactly that scope, so it is allowed here). A ping
   // needs an active webhook; the matrix's are inactive (nothing is sent mid-fingerprint), so admins get 409.
   'webhooks.find': { def: 'Forbidden', admin: 'ok', other: 'ok', keyWith: 'ok', keyWithout: 'ok' },
@@ -293,6 +301,14 @@ const argsOf = async (cast: Cast, cell: string, fresh: boolean): Promise<CallArg
       return { id: await mine('push') }
     case 'dev-mailbox.get':
       return { id: await mine('mail') }
+    case 'uploads.create':
+      return { data: { filename: 'matrix.png', content_type: 'image/png', size: 1 } }
+    case 'uploads.get':
+    case 'uploads.patch':
+    case 'uploads.remove': {
+      const id = await matrixUpload(cast, fresh && cell === 'uploads.remove')
+      return cell === 'uploads.patch' ? { id, data: { status: 'uploaded' } } : { id }
+    }
     case 'webhooks.create':
       return { data: { url: 'http://127.0.0.1:9/matrix', events: ['room.created'], active: false } }
     case 'webhooks.get':
@@ -312,6 +328,26 @@ const argsOf = async (cast: Cast, cell: string, fresh: boolean): Promise<CallArg
     default:
       return {}
   }
+}
+
+// A checked (rejected) upload of the room member: completing it again changes nothing, so no job runs
+// mid-fingerprint; a fresh one for each allowed removal.
+const matrixUpload = async (cast: Cast, fresh: boolean): Promise<string> => {
+  if (!fresh && cast.privateIds.upload) return cast.privateIds.upload
+  const id = crypto.randomUUID()
+  await cast.db('uploads').insert({
+    id,
+    org_id: cast.orgA.id,
+    owner_id: cast.users.rmember.id,
+    filename: 'matrix.png',
+    content_type: 'image/png',
+    size: 1,
+    status: 'rejected',
+    reason: 'missing',
+    key: `${cast.orgA.id}/${id}`
+  })
+  if (!fresh) cast.privateIds.upload = id
+  return id
 }
 
 // An inactive webhook of org A (nothing is ever sent to it, so no delivery row changes mid-fingerprint).
