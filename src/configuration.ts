@@ -35,7 +35,8 @@ export const configurationSchema = Type.Intersect([
     // (0 = none) on host; with neither, /metrics answers 404.
     metrics: Type.Optional(
       Type.Object({
-        token: Type.String(),
+        // Empty (no token) or long enough not to be guessed.
+        token: Type.Union([Type.Literal(''), Type.String({ minLength: 16 })]),
         port: Type.Integer({ minimum: 0, maximum: 65535 }),
         host: Type.String()
       })

@@ -13,6 +13,9 @@ import { settle, waitUntil } from '../jobs/helpers'
 import { startProcesses, stopProcesses } from '../helpers/processes'
 import type { ServerProcess } from '../helpers/processes'
 import type { JobDefinition } from '../../src/jobs'
+import { feathers } from '@feathersjs/feathers'
+import configuration from '@feathersjs/configuration'
+import { configurationValidator } from '../../src/configuration'
 
 const TOKEN = 'metrics-test-token-0123456789'
 const auth = { authorization: `Bearer ${TOKEN}` }
@@ -280,6 +283,14 @@ describe('operations: metrics', function () {
     // Histogram buckets are cumulative and end with +Inf equal to the count.
     const inf = valueOf(after, 'message_delivery_latency_seconds_bucket', { le: '+Inf' })
     assert.equal(inf, valueOf(after, 'message_delivery_latency_seconds_count'))
+  })
+
+  it('refuses a short token in the configuration (empty means none)', async () => {
+    const settings = feathers().configure(configuration()).settings as Record<string, any>
+    const withMetrics = (token: string) => ({ ...settings, metrics: { token, port: 0, host: '127.0.0.1' } })
+    await configurationValidator(withMetrics(''))
+    await configurationValidator(withMetrics(TOKEN))
+    await assert.rejects(configurationValidator(withMetrics('short')))
   })
 
   it('reads the outbox backlog and its oldest row when scraped', async () => {
