@@ -16,7 +16,7 @@ import { JOBS_TABLE, createJobBackend } from './backend'
 import type { JobStore } from './backend'
 import { backoffFor, connectedBackend, guardedRepository } from './agenda-facade'
 import { RunningJobs } from './observe'
-import { OutageRecovery } from './recovery'
+import { OutageRecovery, heldByAgenda } from './recovery'
 import type { JobDefinition } from './types'
 
 export interface JobListOptions {
@@ -122,10 +122,20 @@ export class JobRuntime {
       const recovery = new OutageRecovery(
         pool,
         agenda.attrs.name ?? '',
-        () => [...running.list, ...[...claimed.keys()]],
+        () => {
+          // What Agenda holds, plus what runs (our own count); a claim Agenda dropped without starting it
+          // (its first save failed in the outage) is forgotten here too, so stop() does not hand it back.
+          const held = new Set([...heldByAgenda(agenda), ...running.list])
+          for (const id of claimed.keys()) if (!held.has(id)) claimed.delete(id)
+          return [...held]
+        },
         Math.max(1000, Math.min(settings.processEveryMs, 5000))
       )
       recovery.watch(agenda, [pool, ...(backend.notificationChannel ? [backend.notificationChannel] : [])])
+      recovery.superviseChannel(
+        backend.notificationChannel ?? null,
+        () => this.processing || this.publishOnly
+      )
       this.recovery = recovery
     }
     agenda.on('start', (job: any) => claimed.delete(String(job?.attrs?._id)))
