@@ -63,13 +63,24 @@ export type Message = Static<typeof messageSchema>
 export const messageValidator = getValidator(messageSchema, dataValidator)
 
 // seq is a bigint in the database (a string from pg), a number on the wire.
-export const messageResolver = resolve<Message, HookContext>({
-  seq: async (value) => Number(value),
-  mentions: async (value) => value ?? [],
-  sender_kind: virtual(async (message, context) =>
-    userKindOf(context.app.get('postgresqlClient'), message.sender_id)
-  )
-})
+// Only the schema's columns leave the service: columns other features keep on the row (search_vector of
+// search) are theirs, and fetches must equal events (which the publisher projects onto the schema).
+const messageFields = new Set(Object.keys(messageSchema.properties))
+export const messageResolver = resolve<Message, HookContext>(
+  {
+    seq: async (value) => Number(value),
+    mentions: async (value) => value ?? [],
+    sender_kind: virtual(async (message, context) =>
+      userKindOf(context.app.get('postgresqlClient'), message.sender_id)
+    )
+  },
+  {
+    converter: async (data: any) =>
+      data && typeof data === 'object'
+        ? Object.fromEntries(Object.entries(data).filter(([key]) => messageFields.has(key)))
+        : data
+  }
+)
 
 // The delivery of a page's own messages, computed once per call for all of them (one query, see delivery.ts).
 const deliveries = new WeakMap<HookContext, Promise<Map<number, Delivery>>>()
