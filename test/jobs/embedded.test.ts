@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app'
 import { migrateLatest } from '../../src/postgresql'
 import { purgeExpiredMessages } from '../../src/jobs/definitions/retention'
+import { jobDefinitions } from '../../src/jobs/definitions'
 import type { Application } from '../../src/declarations'
 import type { JobDefinition } from '../../src/jobs'
 import { api, bearer, createOrg } from '../helpers/fixtures'
@@ -51,19 +52,23 @@ describe('jobs in the embedded database (PGlite)', function () {
   it('uses the embedded store and runs the recurring system jobs at start', async () => {
     const runtime = app.get('jobRuntime')
     assert.equal(runtime.store, 'embedded')
+    // Every definition with a schedule under this configuration (features add their own recurring jobs).
+    const expected = jobDefinitions
+      .filter((definition) => definition.everyMs && definition.everyMs(app) > 0)
+      .map((definition) => definition.name)
+      .sort()
+    assert.ok(expected.includes('outbox.sweep') && expected.includes('retention.purge'))
     const recurring = await waitUntil(
       async () => {
         const jobs = (await runtime.agenda.queryJobs({})).jobs.filter((job) => job.repeatInterval)
-        return jobs.length === 3 && jobs.every((job) => job.lastFinishedAt && !job.lockedAt) && jobs
+        return (
+          jobs.length === expected.length && jobs.every((job) => job.lastFinishedAt && !job.lockedAt) && jobs
+        )
       },
       20000,
-      'the three system jobs ran once'
+      'every recurring system job ran once'
     )
-    assert.deepEqual(recurring.map((job) => job.name).sort(), [
-      'jobs.prune',
-      'outbox.sweep',
-      'retention.purge'
-    ])
+    assert.deepEqual(recurring.map((job) => job.name).sort(), expected)
     assert.ok(recurring.every((job) => job.state === 'repeating'))
   })
 
