@@ -124,6 +124,39 @@ const checkOwnProfile = async (url: string, id: string, token: string, email: st
   if ('password' in res.body) throw new Error(`GET /users/${id}: the password hash was returned`)
 }
 
+// Full-text search on PGlite (tsvector trigger, GIN index, ts_headline): a message is found by a word, with
+// a highlight range; after an edit only by its new text.
+const checkSearch = async (url: string, token: string) => {
+  const org = await request(`${url}/orgs`, 'POST', { name: 'Smoke Org' }, token)
+  expectStatus('POST /orgs', org, 201)
+  const room = await request(`${url}/rooms`, 'POST', { name: 'Smoke room' }, token)
+  expectStatus('POST /rooms', room, 201)
+  const sent = await request(
+    `${url}/messages`,
+    'POST',
+    { room_id: room.body.id, body: 'the smoky kettle' },
+    token
+  )
+  expectStatus('POST /messages', sent, 201)
+  const found = await request(`${url}/search?q=kettle`, 'GET', undefined, token)
+  expectStatus('GET /search', found, 200)
+  const hit = found.body?.data?.[0]
+  if (
+    found.body?.data?.length !== 1 ||
+    hit.id !== sent.body.id ||
+    hit.snippet.slice(hit.highlights[0]?.start, hit.highlights[0]?.end) !== 'kettle'
+  ) {
+    throw new Error(`GET /search: unexpected answer ${JSON.stringify(found.body)}`)
+  }
+  const edited = await request(`${url}/messages/${sent.body.id}`, 'PATCH', { body: 'a shiny teapot' }, token)
+  expectStatus('PATCH /messages', edited, 200)
+  const old = await request(`${url}/search?q=kettle`, 'GET', undefined, token)
+  const fresh = await request(`${url}/search?q=teapot&room_id=${room.body.id}`, 'GET', undefined, token)
+  if (old.body?.data?.length !== 0 || fresh.body?.data?.[0]?.id !== sent.body.id) {
+    throw new Error(`GET /search after an edit: ${JSON.stringify(old.body)} ${JSON.stringify(fresh.body)}`)
+  }
+}
+
 // Runs one phase against a fresh server process on `dataDir`, always stopping the process afterwards.
 const phase = async (title: string, dataDir: string, body: (url: string) => Promise<void>) => {
   const port = await freePort()
@@ -174,6 +207,7 @@ const main = async () => {
         const auth = await login(url, account.email, account.password)
         if (auth.user?.id !== userId) throw new Error('login after restart: answered with another user')
         await checkOwnProfile(url, userId, auth.accessToken, account.email)
+        await checkSearch(url, auth.accessToken)
       })
     )
   } else {
