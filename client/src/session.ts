@@ -97,6 +97,8 @@ function wireEvents() {
     store.update((s) => {
       s.conn = 'offline'
     })
+    // The authentication client re-logs in by itself on reconnect; its refusal is handled in onReconnect.
+    ;(client.get('authentication') as Promise<unknown> | undefined)?.catch(() => {})
     // A server-side disconnect (session ended, or the server going away) is not retried by Socket.IO itself.
     if (reason === 'io server disconnect') socket.connect()
   })
