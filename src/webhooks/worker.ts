@@ -2,7 +2,8 @@
 // most `concurrency` at a time with a lease (FOR UPDATE SKIP LOCKED, as the outbox does), so processes never
 // share a delivery and one killed mid-request leaves a lease that expires into a redelivery (at least once,
 // same event id). It runs beside the request path: a send only ever writes a row; slow receivers hold this
-// pool, never a request. Outcomes: sent, failed (backoff with jitter) and, after webhooks.retryForMs, dead.
+// pool, never a request. Outcomes: sent, failed (backoff with jitter) and, after webhooks.retryForMs, dead;
+// each attempt counts once in webhook_deliveries_total{outcome=success|retry|dead} (src/metrics.ts).
 import type { Application } from '../declarations'
 import { logger } from '../logger'
 import { webhookDeliveries } from '../metrics'
