@@ -2,7 +2,7 @@
 // rooms and events, never logs in, never holds an org role; scopes, membership and org still decide.
 import assert from 'node:assert/strict'
 import { sharedServer } from '../../helpers/server'
-import { api, bearer, clientFor, createOrg } from '../../helpers/fixtures'
+import { api, bearer, clientFor, createOrg, uniq } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
 import type { TestClient } from '../../helpers/clients'
 import { record } from '../../helpers/events'
@@ -216,6 +216,33 @@ describe('bots: API keys that act [rest]', () => {
     assert.equal(history.body.data.filter((m: any) => m.body === 'Deployed v1.2.4').length, 1)
   })
 
+  it('searches with messages:read as its bot, only in the rooms it was added to', async () => {
+    const w = uniq('w')
+    const mine = await post(bot.key, roomId, `release ${w} shipped`)
+    const elsewhere = await room(staff.ADMIN, 'Search elsewhere')
+    const hidden = await api(
+      url,
+      'POST',
+      '/messages',
+      { room_id: elsewhere, body: `${w} hidden` },
+      asAdmin(staff.ADMIN)
+    )
+    assert.equal(hidden.status, 201)
+    const res = await api(url, 'GET', `/search?q=${w}`, undefined, withKey(bot.key))
+    assert.equal(res.status, 200, JSON.stringify(res.body))
+    assert.deepEqual(
+      res.body.data.map((hit: any) => [hit.id, hit.sender_kind]),
+      [[mine.body.id, 'bot']]
+    )
+    expectCode(
+      await api(url, 'GET', `/search?q=${w}&room_id=${elsewhere}`, undefined, withKey(bot.key)),
+      404,
+      'not_found'
+    )
+    const writer = await newKey(url, staff.ADMIN, ['messages:write'], 'blind writer')
+    expectCode(await api(url, 'GET', `/search?q=${w}`, undefined, withKey(writer.key)), 403, 'scope_missing')
+  })
+
   it('a bot never logs in with a password', async () => {
     const user = await api(url, 'GET', `/users/${bot.bot_user_id}`, undefined, asAdmin(staff.ADMIN))
     for (const email of [user.body.username, `${user.body.username}@example.com`, '']) {
@@ -247,6 +274,10 @@ describe('bots: API keys that act [rest]', () => {
     const key = await newKey(url, staff.ADMIN, ['messages:write'], 'suspendable')
     await addToRoom(staff.ADMIN, roomId, key.bot_user_id as string)
     assert.equal((await post(key.key, roomId, 'still here')).status, 201)
+    // The org hears of it; the event (checked against the catalogue) carries the bot's null email and role.
+    const admin = await clientFor(url, 'socketio', staff.ADMIN)
+    sockets.push(admin)
+    const events = record(admin.client, ['users'])
     const suspended = await api(
       url,
       'PATCH',
@@ -255,6 +286,9 @@ describe('bots: API keys that act [rest]', () => {
       asAdmin(staff.ADMIN)
     )
     assert.equal(suspended.status, 200, JSON.stringify(suspended.body))
+    const seen = await events.waitFor((e) => e.event === 'patched' && e.data.id === key.bot_user_id)
+    assert.equal(seen.data.kind, 'bot')
+    assert.equal(seen.data.status, 'suspended')
     expectCode(await post(key.key, roomId, 'gone quiet'), 403, 'account_suspended')
   })
 })
