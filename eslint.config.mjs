@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint'
 export default defineConfig(
   globalIgnores(['lib/', 'node_modules/', 'data/', 'public/', 'coverage/', 'bench/out/']),
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'migrations/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'src/**/*.ts',
+      'test/**/*.ts',
+      'migrations/**/*.ts',
+      'bench/**/*.ts',
+      // The web client (browser code; TypeScript's own checks cover undefined globals there too).
+      'client/**/*.{ts,tsx}',
+      'vite.config.ts'
+    ],
     extends: [tseslint.configs.recommended],
     rules: {
       // Feathers hook contexts, params and adapter results are typed loosely upstream; `any` is deliberate there.

@@ -98,7 +98,7 @@ function wireEvents() {
       s.conn = 'offline'
     })
     // The authentication client re-logs in by itself on reconnect; its refusal is handled in onReconnect.
-    ;(client.get('authentication') as Promise<unknown> | undefined)?.catch(() => {})
+    ;((client as any).get('authentication') as Promise<unknown> | undefined)?.catch(() => {})
     // A server-side disconnect (session ended, or the server going away) is not retried by Socket.IO itself.
     if (reason === 'io server disconnect') socket.connect()
   })

@@ -93,7 +93,7 @@ export const Admin = () => {
                 <td>
                   <select
                     aria-label={`Role of ${u.username}`}
-                    value={u.role}
+                    value={u.role ?? 'MEMBER'}
                     disabled={u.id === s.me?.id}
                     onChange={(e) => void patchUser(u.id, { role: e.target.value })}
                   >
