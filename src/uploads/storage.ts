@@ -2,7 +2,7 @@
 import type { Application } from '../declarations'
 import { signingKey } from './signing'
 import { LocalDriver } from './local'
-import { S3Driver } from './s3'
+import type { S3Driver } from './s3'
 
 export interface StoredFile {
   id: string
@@ -61,10 +61,15 @@ export const storageOf = (app: Application): StorageDriver => {
   let driver = drivers.get(app)
   if (!driver) {
     const settings = uploadSettings(app)
-    driver =
-      settings.driver === 's3'
-        ? new S3Driver(settings.s3)
-        : new LocalDriver(settings.dir, uploadSigningKey(app))
+    if (settings.driver === 's3') {
+      if (!settings.s3.bucket) throw new Error('uploads.driver is s3 but S3_BUCKET is not set')
+      // The AWS SDK loads only when S3 is used: it costs start time and memory the local default does not need.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { S3Driver: Driver } = require('./s3') as { S3Driver: typeof S3Driver }
+      driver = new Driver(settings.s3)
+    } else {
+      driver = new LocalDriver(settings.dir, uploadSigningKey(app))
+    }
     drivers.set(app, driver)
   }
   return driver

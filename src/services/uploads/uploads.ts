@@ -6,6 +6,7 @@ import { requireOrgId, requireUser } from '../../auth/principal'
 import { normalizeText } from '../../hooks/normalize-text'
 import { requireOrg } from '../../hooks/require-org'
 import { uploadHandlers } from '../../uploads/lifecycle'
+import { storageOf, uploadSettings } from '../../uploads/storage'
 import { UploadService } from './uploads.class'
 import {
   uploadDataValidator,
@@ -31,6 +32,8 @@ const onlyMine = async (context: HookContext) => {
 export const upload = (app: Application) => {
   app.use(uploadPath, new UploadService(app), { methods: [...uploadMethods], events: [] })
   uploadHandlers(app)
+  // A misconfigured store fails the start, not the first upload.
+  if (uploadSettings(app).driver === 's3') storageOf(app)
 
   app.service(uploadPath).hooks({
     around: {
