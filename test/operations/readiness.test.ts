@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import knex from 'knex'
 import { migrateLatest, pendingMigrations } from '../../src/postgresql'
+import { markDraining } from '../../src/middleware/health'
 import { startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
@@ -69,5 +70,14 @@ describe('operations: readiness and migrations', function () {
       await db('knex_migrations').insert(last)
     }
     assert.equal((await ready(server)).status, 200)
+  })
+
+  // Last: a draining app stays so (it is about to exit).
+  it('a process shutting down is not ready (503, shutdown: draining)', async () => {
+    markDraining(server.app)
+    const { status, body } = await ready(server)
+    assert.equal(status, 503, JSON.stringify(body))
+    assert.equal(body.checks.shutdown, 'draining')
+    assert.equal(body.checks.migrations, 'ok')
   })
 })
