@@ -43,6 +43,14 @@ export const upload = (app: Application) => {
       all: [requireOrg, schemaHooks.validateQuery(uploadQueryValidator), onlyMine],
       create: [normalizeText({ filename: 'line' }), schemaHooks.validateData(uploadDataValidator)],
       patch: [schemaHooks.validateData(uploadPatchValidator)]
+    },
+    after: {
+      // The completion announced itself (only when it changed something): no second, automatic event.
+      patch: [
+        async (context: HookContext) => {
+          context.event = null
+        }
+      ]
     }
   })
 }

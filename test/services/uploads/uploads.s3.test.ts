@@ -101,6 +101,11 @@ describe('uploads on S3 (s3rver)', function () {
     assert.equal(done.status, 'uploaded')
     await me.events.waitFor(statusEvent(upload.id, 'uploaded'))
     await me.events.waitFor(statusEvent(upload.id, 'ready'), 20000)
+    assert.deepEqual(
+      me.events.seen.filter((r) => r.data.id === upload.id).map((r) => r.data.status),
+      ['uploaded', 'ready'],
+      'each status change is announced once'
+    )
     const got = await me.client.service('uploads').get(upload.id)
     const download = await fetch(got.download_url!)
     assert.equal(download.status, 200)
