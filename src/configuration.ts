@@ -183,7 +183,9 @@ export const configurationSchema = Type.Intersect([
       Type.Object({
         maxQueryLength: Type.Integer({ minimum: 1, maximum: 1000 }),
         defaultLimit: Type.Integer({ minimum: 1, maximum: 100 }),
-        maxLimit: Type.Integer({ minimum: 1, maximum: 100 })
+        maxLimit: Type.Integer({ minimum: 1, maximum: 100 }),
+        // Up to this many rooms a search names my rooms by id; beyond, it joins room_members (bench/search.ts).
+        manyRooms: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 }))
       })
     ),
     // Outgoing email: an SMTP URL (smtp[s]://user:pass@host:port); empty = the dev mailbox in the database.

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { forEachTransport } from '../../helpers/clients'
 import { createOrg, uniq } from '../../helpers/fixtures'
+import { sharedServer } from '../../helpers/server'
 import { clientPool, db, memberOf, orgWith, rejectsWith } from '../rooms/helpers'
 import type { ClientApplication } from '../../../src/client'
 
@@ -13,6 +14,18 @@ const search = (c: ClientApplication, query: Record<string, unknown>) =>
   c.service('search').find({ query: query as any })
 
 const ids = (page: { data: Array<{ id: string }> }) => page.data.map((hit) => hit.id).sort()
+
+// Runs `body` with search.manyRooms set so every search joins room_members instead of naming my room ids.
+const joiningRooms = async (body: () => Promise<void>) => {
+  const app = sharedServer().app
+  const saved = app.get('search' as any)
+  app.set('search' as any, { ...saved, manyRooms: 0 })
+  try {
+    await body()
+  } finally {
+    app.set('search' as any, saved)
+  }
+}
 
 forEachTransport('search', (transport) => {
   const pool = clientPool(transport)
@@ -51,6 +64,11 @@ forEachTransport('search', (transport) => {
     // Within one room; b is not in `other`, so b never sees its message.
     assert.deepEqual(ids(await search(a, { q: w, room_id: room.id })), [once.id, twice.id].sort())
     assert.deepEqual(ids(await search(b, { q: w })), [once.id, twice.id].sort())
+    // The same answer when my rooms are many (matched by a join rather than by their ids).
+    await joiningRooms(async () => {
+      assert.deepEqual(await search(a, { q: w }), all)
+      assert.deepEqual(ids(await search(b, { q: w })), [once.id, twice.id].sort())
+    })
     // Web-search syntax: a phrase, OR, and -word; nothing in it is a syntax error.
     assert.deepEqual(ids(await search(a, { q: `"deploy ${w}"` })), [once.id])
     assert.deepEqual(ids(await search(a, { q: `${w} -again` })), [once.id, elsewhere.id].sort())
@@ -102,6 +120,7 @@ forEachTransport('search', (transport) => {
     await a.service('members').remove((await memberOf(a, room.id, kicked.id)).id)
     for (const c of [l, k]) {
       assert.equal((await search(c, { q: w })).data.length, 0)
+      await joiningRooms(async () => assert.equal((await search(c, { q: w })).data.length, 0))
       await rejectsWith(search(c, { q: w, room_id: room.id }), 'NotFound', 'not_found')
     }
 
