@@ -119,7 +119,8 @@ const get = async (app: Application, ctx: any, id: string) => {
   ctx.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; media-src 'self'; sandbox")
   const left = Math.max(0, Number(ctx.query.expires) - Math.floor(Date.now() / 1000))
   ctx.set('Cache-Control', `private, max-age=${left}`)
-  ctx.body = fs.createReadStream(file)
+  // HEAD answers the headers only (Koa sends no body for it; an unread stream would hold a descriptor).
+  if (ctx.method !== 'HEAD') ctx.body = fs.createReadStream(file)
 }
 
 export const uploadFiles =

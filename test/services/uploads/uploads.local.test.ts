@@ -68,6 +68,9 @@ describe('uploads on the local disk', () => {
     assert.match(download.headers.get('content-disposition')!, /^inline; filename="cat.png"/)
     assert.equal(download.headers.get('x-content-type-options'), 'nosniff')
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), bodies.png(64))
+    const head = await fetch(new URL(got.download_url, url), { method: 'HEAD' })
+    assert.equal(head.status, 200)
+    assert.equal(head.headers.get('content-length'), '64')
   })
 
   it('accepts every allowed type whose first bytes match, and rejects a PNG named .pdf', async () => {
