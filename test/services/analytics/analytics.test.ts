@@ -22,6 +22,7 @@ interface Fixture {
   m2: Account
   general: string
   random: string
+  dev: string
 }
 
 const post = async (url: string, account: Account, path: string, body: unknown) => {
@@ -39,21 +40,36 @@ const backdate = async (table: string, column: string, where: Record<string, unk
     .update({ [column]: column === 'day' ? day : `${day}T12:00:00Z` })
 }
 
-// Day 1: the admin founds the org and sends 2 messages in #general. Day 2: m1 and m2 join; m1 sends 2 in
-// #general and 1 in #random; m2 only reads #general. Plus system-free noise in another org on day 1.
+// Day 1: the admin founds the org and sends 2 messages in #general. Day 2: m1 and m2 join; m1 sends 3 in
+// #random and 1 in #dev; m2 only reads #general. Plus noise in another org on day 1. Each room and each
+// person is active on one day only, so every rollup row moves to its day as a whole.
 const buildFixture = async (url: string): Promise<Fixture> => {
   const { admin, orgId } = await createOrg(url)
   const m1 = await addMember(url, admin)
   const m2 = await addMember(url, admin)
   const general = (await post(url, admin, '/rooms', { name: 'general', member_ids: [m1.id, m2.id] })).id
   const random = (await post(url, admin, '/rooms', { name: 'random', member_ids: [m1.id] })).id
+  const dev = (await post(url, admin, '/rooms', { name: 'dev', member_ids: [m1.id] })).id
   const send = (who: Account, room: string, body: string) =>
     post(url, who, '/messages', { room_id: room, body })
   const day1 = [await send(admin, general, 'a1'), await send(admin, general, 'a2')]
-  const day2 = [await send(m1, general, 'b1'), await send(m1, general, 'b2'), await send(m1, random, 'b3')]
-  await post(url, m2, '/receipts', { room_id: general, read_seq: day2[1].seq })
+  const day2 = [
+    await send(m1, random, 'b1'),
+    await send(m1, random, 'b2'),
+    await send(m1, random, 'b3'),
+    await send(m1, dev, 'b4')
+  ]
+  await post(url, m2, '/receipts', { room_id: general, read_seq: day1[1].seq })
+  // The rollup rows (per day and room, per day and sender, active per day) move with their messages.
   for (const m of day1) await backdate('messages', 'created_at', { id: m.id }, DAY1)
   for (const m of day2) await backdate('messages', 'created_at', { id: m.id }, DAY2)
+  await backdate('analytics_room_days', 'day', { org_id: orgId, room_id: general }, DAY1)
+  await backdate('analytics_room_days', 'day', { org_id: orgId, room_id: random }, DAY2)
+  await backdate('analytics_room_days', 'day', { org_id: orgId, room_id: dev }, DAY2)
+  await backdate('analytics_sender_days', 'day', { org_id: orgId, sender_id: admin.id }, DAY1)
+  await backdate('analytics_sender_days', 'day', { org_id: orgId, sender_id: m1.id }, DAY2)
+  await backdate('analytics_active_days', 'day', { org_id: orgId, user_id: admin.id }, DAY1)
+  await backdate('analytics_active_days', 'day', { org_id: orgId, user_id: m1.id }, DAY2)
   await backdate('analytics_member_joins', 'joined_at', { org_id: orgId, user_id: admin.id }, DAY1)
   for (const m of [m1, m2])
     await backdate('analytics_member_joins', 'joined_at', { org_id: orgId, user_id: m.id }, DAY2)
@@ -63,7 +79,10 @@ const buildFixture = async (url: string): Promise<Fixture> => {
   const theirs = (await post(url, other.admin, '/rooms', { name: 'general' })).id
   const noise = await post(url, other.admin, '/messages', { room_id: theirs, body: 'elsewhere' })
   await backdate('messages', 'created_at', { id: noise.id }, DAY1)
-  return { orgId, admin, m1, m2, general, random }
+  for (const table of ['analytics_room_days', 'analytics_sender_days', 'analytics_active_days']) {
+    await backdate(table, 'day', { org_id: other.orgId }, DAY1)
+  }
+  return { orgId, admin, m1, m2, general, random, dev }
 }
 
 const expected = (f: Fixture) => ({
@@ -73,21 +92,22 @@ const expected = (f: Fixture) => ({
   days: [
     { day: '2026-01-09', active_users: 0, messages: 0, new_members: 0 },
     { day: DAY1, active_users: 1, messages: 2, new_members: 1 },
-    { day: DAY2, active_users: 2, messages: 3, new_members: 2 },
+    { day: DAY2, active_users: 2, messages: 4, new_members: 2 },
     { day: '2026-01-12', active_users: 0, messages: 0, new_members: 0 }
   ],
   active_users: 3,
-  messages: 5,
+  messages: 6,
   new_members: 3,
   busiest_rooms: [
-    { room_id: f.general, name: 'general', kind: 'group', messages: 4 },
-    { room_id: f.random, name: 'random', kind: 'group', messages: 1 }
+    { room_id: f.random, name: 'random', kind: 'group', messages: 3 },
+    { room_id: f.general, name: 'general', kind: 'group', messages: 2 },
+    { room_id: f.dev, name: 'dev', kind: 'group', messages: 1 }
   ],
   top_senders: [
-    { user_id: f.m1.id, username: f.m1.username, name: nameOf(f.m1), bot: false, messages: 3 },
+    { user_id: f.m1.id, username: f.m1.username, name: nameOf(f.m1), bot: false, messages: 4 },
     { user_id: f.admin.id, username: f.admin.username, name: nameOf(f.admin), bot: false, messages: 2 }
   ],
-  totals: { members: 3, rooms: 2, messages: 5 }
+  totals: { members: 3, rooms: 3, messages: 6 }
 })
 
 forEachTransport('analytics', (transport) => {
@@ -113,11 +133,11 @@ forEachTransport('analytics', (transport) => {
   it('limits the top lists with $limit and a one-day period counts that day only', async () => {
     const service = await analyticsOf(f.admin)
     const top = await service.find({ query: { from: DAY2, to: DAY2, $limit: 1 } })
-    assert.deepEqual(top.days, [{ day: DAY2, active_users: 2, messages: 3, new_members: 2 }])
-    assert.deepEqual(top.busiest_rooms, [{ room_id: f.general, name: 'general', kind: 'group', messages: 2 }])
+    assert.deepEqual(top.days, [{ day: DAY2, active_users: 2, messages: 4, new_members: 2 }])
+    assert.deepEqual(top.busiest_rooms, [{ room_id: f.random, name: 'random', kind: 'group', messages: 3 }])
     assert.deepEqual(
       top.top_senders.map((s: any) => [s.user_id, s.messages]),
-      [[f.m1.id, 3]]
+      [[f.m1.id, 4]]
     )
     assert.equal(top.active_users, 2)
   })
@@ -128,7 +148,7 @@ forEachTransport('analytics', (transport) => {
     assert.equal(report.to, today)
     assert.equal(report.days.length, 7)
     assert.equal(report.days[6].day, today)
-    assert.deepEqual(report.totals, { members: 3, rooms: 2, messages: 5 })
+    assert.deepEqual(report.totals, { members: 3, rooms: 3, messages: 6 })
   })
 
   it('refuses MEMBERs and users without an org with 403', async () => {
@@ -165,6 +185,28 @@ forEachTransport('analytics', (transport) => {
       )
     })
   }
+})
+
+describe('analytics of live activity', () => {
+  it('counts today’s sends, reads and joins as they happen (the rollup and activity triggers)', async () => {
+    const { url } = sharedServer()
+    const { admin, orgId } = await createOrg(url)
+    const reader = await addMember(url, admin)
+    const room = (await post(url, admin, '/rooms', { name: 'live', member_ids: [reader.id] })).id
+    await post(url, admin, '/messages', { room_id: room, body: 'one' })
+    const second = await post(url, admin, '/messages', { room_id: room, body: 'two' })
+    await post(url, reader, '/receipts', { room_id: room, read_seq: second.seq })
+    const res = await api(url, 'GET', '/analytics?period=1d', undefined, bearer(admin.accessToken))
+    assert.equal(res.status, 200)
+    const today = new Date().toISOString().slice(0, 10)
+    assert.deepEqual(res.body.days, [{ day: today, active_users: 2, messages: 2, new_members: 2 }])
+    assert.deepEqual(res.body.totals, { members: 2, rooms: 1, messages: 2 })
+    assert.equal(res.body.org_id, orgId)
+    // Deleting a message later does not rewrite history: it was sent.
+    await api(url, 'DELETE', `/messages/${second.id}`, undefined, bearer(admin.accessToken))
+    const after = await api(url, 'GET', '/analytics?period=1d', undefined, bearer(admin.accessToken))
+    assert.equal(after.body.messages, 2)
+  })
 })
 
 describe('analytics with API keys', () => {
