@@ -1,6 +1,7 @@
 // `npm run bench:search`: message search over 1,000,000 messages in 1,000 rooms on a database of its own
 // (BENCH_DATABASE_URL, default chatboard_bench_search); prints p50/p95/max per kind of search, through the
-// search service's own code (no HTTP). `--explain` prints the plan of one search across my rooms.
+// search service's own code (no HTTP). `--explain` prints the plan of one search across my rooms; `--reuse`
+// searches the database of the previous run instead of seeding it again.
 import knex from 'knex'
 import type { Knex } from 'knex'
 import { migrateLatest } from '../src/postgresql'
@@ -86,6 +87,13 @@ const seed = async (db: Knex) => {
   return ids
 }
 
+const seededIds = async (db: Knex) => {
+  const org = await db('orgs').where({ slug: 'bench' }).first('id')
+  const user = async (username: string) => (await db('users').where({ username }).first('id')).id as string
+  const room = await db('rooms').where({ org_id: org.id, name: 'room-0001' }).first('id')
+  return { orgId: org.id as string, me: await user('me'), all: await user('all'), roomId: room.id as string }
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 
@@ -109,12 +117,14 @@ const main = async () => {
   console.log(
     `[bench:search] database ${url.pathname.slice(1)}: seeding ${MESSAGES} messages in ${ROOMS} rooms`
   )
-  await recreate(url)
+  // --reuse: search the database a previous run seeded (seeding takes minutes; the code under test may change).
+  const reuse = process.argv.includes('--reuse')
+  if (!reuse) await recreate(url)
   const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 1, max: 2 } })
   try {
     await migrateLatest(db)
     const seeded = Date.now()
-    const { orgId, me, all, roomId } = await seed(db)
+    const { orgId, me, all, roomId } = reuse ? await seededIds(db) : await seed(db)
     console.log(`[bench:search] seeded and indexed in ${((Date.now() - seeded) / 1000).toFixed(1)} s`)
     const app = { get: (name: string) => (name === 'postgresqlClient' ? db : undefined) }
     const service = new SearchService(app as any)
@@ -153,7 +163,7 @@ const main = async () => {
       const plan = await db.raw(
         `EXPLAIN (ANALYZE, BUFFERS) SELECT m.id FROM messages m
          WHERE m.search_vector @@ websearch_to_tsquery('simple', 'w700') AND m.org_id = ?
-           AND m.room_id IN (SELECT room_id FROM room_members WHERE user_id = ? AND org_id = ?)
+           AND m.room_id = ANY(ARRAY(SELECT room_id FROM room_members WHERE user_id = ? AND org_id = ?))
          ORDER BY ts_rank(m.search_vector, websearch_to_tsquery('simple', 'w700')) DESC LIMIT 21`,
         [orgId, me, orgId]
       )
