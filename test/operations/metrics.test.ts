@@ -1,96 +1,28 @@
 // GET /metrics: who may scrape (token, admin port, off by default), that the text parses as Prometheus
 // exposition, and exact counter deltas after a known workload (REST and socket sends, a socket opened and
 // closed, a rate-limit rejection, jobs). Counters are per process (src/metrics.ts): each delta is read on
-// series only this workload touches, between two scrapes.
+// series only this workload touches, between two scrapes. Outbox, Redis, several processes: metrics-sources.
 import assert from 'node:assert/strict'
-import net from 'node:net'
-import { sharedServer, startServer } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
+import { sharedServer } from '../helpers/server'
 import { addMember, api, bearer, clientFor, createOrg, uniq } from '../helpers/fixtures'
 import type { TestClient } from '../helpers/clients'
 import { record } from '../helpers/events'
 import { settle, waitUntil } from '../jobs/helpers'
-import { startProcesses, stopProcesses } from '../helpers/processes'
-import type { ServerProcess } from '../helpers/processes'
 import type { JobDefinition } from '../../src/jobs'
 import { feathers } from '@feathersjs/feathers'
 import configuration from '@feathersjs/configuration'
 import { configurationValidator } from '../../src/configuration'
-
-const TOKEN = 'metrics-test-token-0123456789'
-const auth = { authorization: `Bearer ${TOKEN}` }
-
-type Labels = Record<string, string>
-interface Sample {
-  name: string
-  labels: Labels
-  value: number
-}
-
-// A small parser of the text format: every line is a comment (# HELP / # TYPE) or a sample; anything else
-// fails the test. Each sample's metric family must have been declared by a # TYPE line before it.
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?(?:[0-9.e+-]+|NaN|\+Inf|-Inf))$/
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g
-const parse = (text: string): Sample[] => {
-  const samples: Sample[] = []
-  const types = new Map<string, string>()
-  for (const line of text.split('\n')) {
-    if (line === '') continue
-    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line)
-    if (type) {
-      types.set(type[1], type[2])
-      continue
-    }
-    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue
-    const match = SAMPLE.exec(line)
-    assert.ok(match, `not a Prometheus sample line: ${line}`)
-    const [, name, rawLabels = '', value] = match
-    const family = name.replace(/_(bucket|sum|count)$/, '')
-    assert.ok(types.has(name) || types.has(family), `sample before its # TYPE: ${line}`)
-    const labels: Labels = {}
-    for (const [, key, val] of rawLabels.matchAll(LABEL)) labels[key] = val
-    samples.push({ name, labels, value: Number(value) })
-  }
-  return samples
-}
-
-const sameLabels = (a: Labels, b: Labels) =>
-  Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([k, v]) => a[k] === v)
-
-// A series' value; 0 when it does not exist yet (a counter that was never incremented).
-const valueOf = (samples: Sample[], name: string, labels: Labels = {}) =>
-  samples.find((s) => s.name === name && sameLabels(s.labels, labels))?.value ?? 0
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
+import { TOKEN, auth, freePort, metricsServers, parse, scrape, valueOf } from './metrics-scrape'
+import type { Labels } from './metrics-scrape'
 
 describe('operations: metrics', function () {
   this.timeout(30000)
-  const servers: TestServer[] = []
+  const { start, stopAll } = metricsServers()
   const open: TestClient[] = []
-  const start = async (metrics: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-    const server = await startServer({ metrics, ...extra } as any)
-    servers.push(server)
-    return server
-  }
   after(async () => {
     for (const tc of open) tc.close()
-    await Promise.all(servers.map((s) => s.stop()))
+    await stopAll()
   })
-
-  const scrape = async (url: string) => {
-    const res = await fetch(`${url}/metrics`, { headers: auth })
-    assert.equal(res.status, 200)
-    assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/)
-    return parse(await res.text())
-  }
 
   it('is off (404) when neither a token nor an admin port is configured', async () => {
     const res = await api(sharedServer().url, 'GET', '/metrics')
@@ -291,90 +223,5 @@ describe('operations: metrics', function () {
     await configurationValidator(withMetrics(''))
     await configurationValidator(withMetrics(TOKEN))
     await assert.rejects(configurationValidator(withMetrics('short')))
-  })
-
-  it('reads the outbox backlog and its oldest row when scraped', async () => {
-    const { url, app } = await start({ token: TOKEN, port: 0, host: '127.0.0.1' })
-    const db = app.get('postgresqlClient')
-    // Not due for an hour, so no drainer takes it while we look; 10 minutes old.
-    const [row] = await db('outbox')
-      .insert({
-        topic: 'test.metrics',
-        payload: '{}',
-        created_at: db.raw("now() - interval '600 seconds'"),
-        available_at: db.raw("now() + interval '1 hour'")
-      })
-      .returning('id')
-    try {
-      const samples = await scrape(url)
-      assert.ok(valueOf(samples, 'outbox_backlog') >= 1)
-      assert.ok(valueOf(samples, 'outbox_oldest_age_seconds') >= 600)
-    } finally {
-      await db('outbox')
-        .where({ id: row.id ?? row })
-        .del()
-    }
-  })
-
-  it('counts Redis adapter errors', async () => {
-    // Nothing listens on port 1: every connection attempt of the adapter's clients fails.
-    const { url } = await start(
-      { token: TOKEN, port: 0, host: '127.0.0.1' },
-      { redisUrl: 'redis://127.0.0.1:1/0' }
-    )
-    const before = valueOf(await scrape(url), 'redis_adapter_errors_total')
-    await waitUntil(
-      async () => valueOf(await scrape(url), 'redis_adapter_errors_total') > before,
-      10000,
-      'an adapter error counted'
-    )
-  })
-
-  describe('with several processes', () => {
-    let processes: ServerProcess[] = []
-    before(async function () {
-      this.timeout(240000)
-      // A generous start bound: compiling the sources with tsx takes long on a loaded machine.
-      processes = await startProcesses(2, { env: { METRICS_TOKEN: TOKEN }, readyTimeoutMs: 100000 })
-    })
-    after(async () => {
-      await stopProcesses(processes)
-    })
-
-    it('each process answers for itself on its own endpoint', async () => {
-      const [A, B] = processes
-      const { admin } = await createOrg(B.url)
-      const room = await api(B.url, 'POST', '/rooms', { name: 'Two processes' }, bearer(admin.accessToken))
-      assert.equal(room.status, 201)
-      const [beforeA, beforeB] = [await scrape(A.url), await scrape(B.url)]
-      for (const body of ['one', 'two']) {
-        const sent = await api(
-          B.url,
-          'POST',
-          '/messages',
-          { room_id: room.body.id, body },
-          bearer(admin.accessToken)
-        )
-        assert.equal(sent.status, 201)
-      }
-      const device = await clientFor(A.url, 'socketio', admin)
-      open.push(device)
-      const [afterA, afterB] = [await scrape(A.url), await scrape(B.url)]
-      const delta = (after: Sample[], before: Sample[], name: string, labels: Labels = {}) =>
-        valueOf(after, name, labels) - valueOf(before, name, labels)
-      const posted = { method: 'POST', route: '/messages', status: '201' }
-      assert.deepEqual(
-        {
-          postedA: delta(afterA, beforeA, 'http_requests_total', posted),
-          postedB: delta(afterB, beforeB, 'http_requests_total', posted),
-          sentA: delta(afterA, beforeA, 'messages_sent_total'),
-          sentB: delta(afterB, beforeB, 'messages_sent_total'),
-          openedA: delta(afterA, beforeA, 'socket_connections_opened_total'),
-          openedB: delta(afterB, beforeB, 'socket_connections_opened_total')
-        },
-        { postedA: 0, postedB: 2, sentA: 0, sentB: 2, openedA: 1, openedB: 0 }
-      )
-      assert.notEqual(valueOf(afterA, 'process_start_time_seconds'), 0)
-    })
   })
 })
