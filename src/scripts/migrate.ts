@@ -1,16 +1,28 @@
-// `npm run migrate`: applies pending migrations to the configured database (the server also does this at start).
+// `npm run migrate` (sources) / `npm run migrate:prod` (lib/scripts/migrate.js): applies pending migrations to
+// the configured database and exits; the server also does this at every start.
 import { createApp } from '../app'
-import { migrateLatest } from '../postgresql'
+import { migrateLatest, pendingMigrations } from '../postgresql'
+import { validateConfiguration } from '../startup'
+import { flushLogs } from '../shutdown'
 import { logger } from '../logger'
 
 const main = async () => {
-  const db = createApp().get('postgresqlClient')
-  await migrateLatest(db)
-  logger.info('migrations applied')
-  await db.destroy()
+  const app = createApp()
+  await validateConfiguration(app)
+  const db = app.get('postgresqlClient')
+  try {
+    const pending = await pendingMigrations(db)
+    await migrateLatest(db)
+    logger.info({ applied: pending }, 'migrations applied')
+  } finally {
+    await db.destroy()
+  }
 }
 
-main().catch((error) => {
-  logger.fatal({ err: error }, 'migration failed')
-  process.exit(1)
-})
+main()
+  .then(flushLogs)
+  .catch(async (error) => {
+    logger.fatal({ err: error }, 'migration failed')
+    await flushLogs()
+    process.exit(1)
+  })
