@@ -5,6 +5,7 @@ import socketio from '@feathersjs/socketio-client'
 import rest from '@feathersjs/rest-client'
 import { createClient } from '../../src/client'
 import type { ClientApplication } from '../../src/client'
+import { sharedServer } from './server'
 
 export type Transport = 'rest' | 'socketio'
 export const transports: Transport[] = ['rest', 'socketio']
@@ -33,4 +34,24 @@ export const connect = async (url: string, transport: Transport): Promise<TestCl
 // Runs a describe block once per transport; `title` gets the transport appended.
 export const forEachTransport = (title: string, body: (transport: Transport) => void) => {
   for (const transport of transports) describe(`${title} [${transport}]`, () => body(transport))
+}
+
+// The clients one suite opens, closed together after it (call inside a describe): `signedIn` connects an
+// account (any value with an access token) over a transport, to the shared server unless a URL is given.
+export const suiteClients = (defaultUrl: () => string = () => sharedServer().url) => {
+  const open: TestClient[] = []
+  after(() => open.splice(0).forEach((tc) => tc.close()))
+  const track = async (url: string, transport: Transport, account: { accessToken: string }) => {
+    const tc = await connect(url, transport)
+    open.push(tc)
+    await tc.client.authenticate({ strategy: 'jwt', accessToken: account.accessToken })
+    return tc
+  }
+  return {
+    // The whole TestClient (for its socket), on any server.
+    track,
+    // Just the typed client, on the default server.
+    signedIn: async (account: { accessToken: string }, transport: Transport) =>
+      (await track(defaultUrl(), transport, account)).client
+  }
 }

@@ -12,9 +12,8 @@
 import assert from 'node:assert/strict'
 import type { ClientApplication } from '../../src/client'
 import { sharedServer } from '../helpers/server'
-import type { TestClient } from '../helpers/clients'
-import { addMember, clientFor, createOrg, uniq } from '../helpers/fixtures'
-import type { Account } from '../helpers/fixtures'
+import { suiteClients } from '../helpers/clients'
+import { addMember, createOrg, uniq } from '../helpers/fixtures'
 import { record } from '../helpers/events'
 import type { Recorded } from '../helpers/events'
 import { ClientState } from '../helpers/client-state'
@@ -42,16 +41,10 @@ const project = (state: ClientState) =>
 describe('realtime: initial fetch + events = fresh fetch', function () {
   this.timeout(60000)
   let url: string
-  const open: TestClient[] = []
-  const connect = async (account: Account, transport: 'rest' | 'socketio') => {
-    const tc = await clientFor(url, transport, account)
-    open.push(tc)
-    return tc.client
-  }
+  const { signedIn: connect } = suiteClients()
   before(() => {
     url = sharedServer().url
   })
-  after(() => open.forEach((tc) => tc.close()))
 
   // Alice is connected throughout. Each step waits for the event it must produce for her (if any), and her state
   // follows the events received so far, so the reducer sees them in the order a client would.

@@ -4,31 +4,16 @@
 // has settled: one process delivers a socket's events in order, so nothing of the action can come after it).
 // Then a member's state before + the events == a fresh fetch of the room (test/helpers/client-state.ts).
 import assert from 'node:assert/strict'
-import type { ClientApplication } from '../../src/client'
-import { notificationsSettled } from '../../src/notifications'
-import { outboxSettled } from '../../src/outbox'
-import { events, wireName } from '../../src/realtime/events'
 import { sharedServer } from '../helpers/server'
-import type { TestClient } from '../helpers/clients'
-import { addMember, clientFor, createOrg } from '../helpers/fixtures'
-import type { Account } from '../helpers/fixtures'
-import { record } from '../helpers/events'
+import { suiteClients } from '../helpers/clients'
+import { addMember, createOrg } from '../helpers/fixtures'
 import type { Recorded } from '../helpers/events'
+import { countsOf, quiesce, watchDevices } from './verify-action.helpers'
 import { ClientState } from '../helpers/client-state'
 
-// Every service with an event in the catalogue, but presence (it follows connections, not actions).
-const PATHS = [...new Set(Object.keys(events).map((key) => wireName(key).split(' ')[0]))].filter(
-  (path) => path !== 'presence'
-)
 const DEVICES = ['actor1', 'actor2', 'member', 'member2', 'outsider'] as const
 type Device = (typeof DEVICES)[number]
 type Counts = Partial<Record<Device, Record<string, number>>>
-
-const countsOf = (events: Recorded[]) => {
-  const counts: Record<string, number> = {}
-  for (const { path, event } of events) counts[`${path} ${event}`] = (counts[`${path} ${event}`] ?? 0) + 1
-  return counts
-}
 
 // One room as a client holds it, without what no event is meant to bring (see state.test.ts): the join code,
 // member rows' updated_at, other members' `muted`. null when the client is not in the room.
@@ -50,24 +35,10 @@ const roomView = (state: ClientState, roomId: string) => {
 describe('realtime: verify_action for room actions (exact events per device)', function () {
   this.timeout(30000)
   let url: string
-  const open: TestClient[] = []
-  const connect = async (account: Account, transport: 'rest' | 'socketio') => {
-    const tc = await clientFor(url, transport, account)
-    open.push(tc)
-    return tc.client
-  }
+  const { signedIn: connect } = suiteClients()
   before(() => {
     url = sharedServer().url
   })
-  after(() => open.forEach((tc) => tc.close()))
-
-  // Background work of earlier calls (notification triggers, the outbox) must not land inside a window.
-  const quiesce = async () => {
-    const { app } = sharedServer()
-    await notificationsSettled(app)
-    await outboxSettled(app)
-    await notificationsSettled(app)
-  }
 
   // A room run by the org admin with the actor and a member in it; a marker room with all three observers.
   const setup = async (actorRole: 'member' | 'admin' = 'member') => {
@@ -91,12 +62,11 @@ describe('realtime: verify_action for room actions (exact events per device)', f
     const observe = async () => {
       await quiesce()
       const accounts = [actor, actor, member, member, outsider]
-      const on = {} as Record<Device, ClientApplication>
-      const recorders = {} as Record<Device, ReturnType<typeof record>>
-      for (const [i, name] of DEVICES.entries()) {
-        on[name] = await connect(accounts[i], 'socketio')
-        recorders[name] = record(on[name], PATHS)
-      }
+      const { on, act } = await watchDevices(
+        DEVICES,
+        (_, i) => connect(accounts[i], 'socketio'),
+        () => as.boss.service('messages').create({ room_id: markers.id, body: 'marker' })
+      )
       // The Zulip check's "before": the actor's other device and the member, as their clients hold them now.
       const checked = [
         {
@@ -110,21 +80,6 @@ describe('realtime: verify_action for room actions (exact events per device)', f
           state: await new ClientState(on.member, member.id).load()
         }
       ]
-
-      // Runs the action, then the marker; answers the events each device received in between.
-      const act = async <T>(action: () => Promise<T>) => {
-        const starts = DEVICES.map((name) => recorders[name].seen.length)
-        const result = await action()
-        await quiesce()
-        const marker = await as.boss.service('messages').create({ room_id: markers.id, body: 'marker' })
-        const windows = {} as Record<Device, Recorded[]>
-        for (const [i, name] of DEVICES.entries()) {
-          const { seen, waitFor } = recorders[name]
-          const end = await waitFor((r) => r.path === 'messages' && r.data.id === marker.id)
-          windows[name] = seen.slice(starts[i], seen.indexOf(end))
-        }
-        return { result, windows }
-      }
 
       // Exact counts per device (a device missing from `expected` must have received nothing), then the
       // Zulip check for the actor's other device and the member: state before + events == a fresh fetch.

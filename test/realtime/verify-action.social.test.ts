@@ -4,49 +4,23 @@
 // DM, which a block leaves as it is: no room event may come of it.
 import assert from 'node:assert/strict'
 import type { ClientApplication } from '../../src/client'
-import { notificationsSettled } from '../../src/notifications'
-import { outboxSettled } from '../../src/outbox'
-import { events, wireName } from '../../src/realtime/events'
 import { sharedServer } from '../helpers/server'
-import type { TestClient } from '../helpers/clients'
-import { addMember, clientFor, createOrg } from '../helpers/fixtures'
+import { suiteClients } from '../helpers/clients'
+import { addMember, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import { record } from '../helpers/events'
 import type { Recorded } from '../helpers/events'
+import { countsOf, quiesce, watchDevices } from './verify-action.helpers'
 
-// Every service with an event in the catalogue, but presence (it follows connections, not actions).
-const PATHS = [...new Set(Object.keys(events).map((key) => wireName(key).split(' ')[0]))].filter(
-  (path) => path !== 'presence'
-)
 const DEVICES = ['blocker1', 'blocker2', 'blocked', 'outsider'] as const
 type Device = (typeof DEVICES)[number]
-
-const countsOf = (events: Recorded[]) => {
-  const counts: Record<string, number> = {}
-  for (const { path, event } of events) counts[`${path} ${event}`] = (counts[`${path} ${event}`] ?? 0) + 1
-  return counts
-}
 
 describe('realtime: verify_action for blocks (exact events per device)', function () {
   this.timeout(30000)
   let url: string
-  const open: TestClient[] = []
-  const connect = async (account: Account, transport: 'rest' | 'socketio') => {
-    const tc = await clientFor(url, transport, account)
-    open.push(tc)
-    return tc.client
-  }
+  const { signedIn: connect } = suiteClients()
   before(() => {
     url = sharedServer().url
   })
-  after(() => open.forEach((tc) => tc.close()))
-
-  const quiesce = async () => {
-    const { app } = sharedServer()
-    await notificationsSettled(app)
-    await outboxSettled(app)
-    await notificationsSettled(app)
-  }
 
   const setup = async () => {
     const { admin: boss } = await createOrg(url)
@@ -65,27 +39,11 @@ describe('realtime: verify_action for blocks (exact events per device)', functio
     const observe = async () => {
       await quiesce()
       const accounts: Record<Device, Account> = { blocker1: blocker, blocker2: blocker, blocked, outsider }
-      const on = {} as Record<Device, ClientApplication>
-      const recorders = {} as Record<Device, ReturnType<typeof record>>
-      for (const name of DEVICES) {
-        on[name] = await connect(accounts[name], 'socketio')
-        recorders[name] = record(on[name], PATHS)
-      }
-      // Runs the action, then the marker; answers the events each device received in between.
-      const act = async <T>(action: () => Promise<T>) => {
-        const starts = DEVICES.map((name) => recorders[name].seen.length)
-        const result = await action()
-        await quiesce()
-        const marker = await as.boss.service('messages').create({ room_id: markers.id, body: 'marker' })
-        const windows = {} as Record<Device, Recorded[]>
-        for (const [i, name] of DEVICES.entries()) {
-          const { seen, waitFor } = recorders[name]
-          const end = await waitFor((r) => r.path === 'messages' && r.data.id === marker.id)
-          windows[name] = seen.slice(starts[i], seen.indexOf(end))
-        }
-        return { result, windows }
-      }
-      return { on, act }
+      return watchDevices(
+        DEVICES,
+        (name) => connect(accounts[name], 'socketio'),
+        () => as.boss.service('messages').create({ room_id: markers.id, body: 'marker' })
+      )
     }
     return { blocker, blocked, as, observe }
   }
