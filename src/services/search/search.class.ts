@@ -21,7 +21,7 @@ const HEADLINE_OPTIONS =
   `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ` +
   'MaxFragments=2, FragmentDelimiter=" … "'
 
-const DEFAULTS = { maxQueryLength: 200, defaultLimit: 20, maxLimit: 50, manyRooms: 200 }
+const DEFAULTS = { maxQueryLength: 200, defaultLimit: 25, maxLimit: 50, manyRooms: 200 }
 
 export const parseHeadline = (headline: string) => {
   let snippet = ''
