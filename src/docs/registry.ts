@@ -27,6 +27,7 @@ import * as analytics from '../services/analytics/analytics.schema'
 import * as webhooks from '../services/webhooks/webhooks.schema'
 import * as webhookDeliveries from '../services/webhook-deliveries/webhook-deliveries.schema'
 import * as uploads from '../services/uploads/uploads.schema'
+import * as search from '../services/search/search.schema'
 import { userEventSchema } from '../realtime/events'
 
 export type MethodName = 'find' | 'get' | 'create' | 'update' | 'patch' | 'remove'
@@ -227,6 +228,14 @@ export const serviceDocs: Record<string, ServiceDoc> = {
     data: uploads.uploadDataSchema,
     patch: uploads.uploadPatchSchema,
     query: uploads.uploadQuerySchema
+  },
+  search: {
+    description:
+      'Full-text search of the messages in my rooms, best first, in cursor pages (not offset pages).',
+    result: search.searchHitSchema,
+    results: { find: search.searchPageSchema },
+    query: search.searchQuerySchema,
+    find: 'single'
   },
   analytics: {
     description:
