@@ -113,13 +113,19 @@ describe('webhooks: delivery', function () {
     assert.equal(invite.email, 'hooked@example.com')
     assert.ok(!('token' in invite) && !('token_hash' in invite))
 
-    // Inspectable: each delivery is `sent` with the receiver's response code.
-    const listed = await api(
-      url,
-      'GET',
-      `/webhook-deliveries?webhook_id=${hook.id}&$limit=100`,
-      undefined,
-      bearer(admin.accessToken)
+    // Inspectable: each delivery is `sent` with the receiver's response code (recorded just after the answer).
+    const listed = await eventually(
+      () =>
+        api(
+          url,
+          'GET',
+          `/webhook-deliveries?webhook_id=${hook.id}&$limit=100`,
+          undefined,
+          bearer(admin.accessToken)
+        ),
+      (res) => res.status !== 200 || res.body.data.every((d: any) => d.status === 'sent'),
+      15000,
+      'deliveries marked sent'
     )
     assert.equal(listed.status, 200)
     assert.ok(listed.body.data.length >= expected.length)

@@ -7,7 +7,7 @@ import { forEachTransport } from '../helpers/clients'
 import { createOrg } from '../helpers/fixtures'
 import { clientPool } from '../services/api-keys/helpers'
 import { verifyWebhookSignature } from '../../src/client'
-import { Receiver } from './receiver'
+import { Receiver, eventually } from './receiver'
 import { hookOrg } from './helpers'
 import type { HookOrg } from './helpers'
 
@@ -87,7 +87,13 @@ forEachTransport('webhooks service', (transport) => {
     const hook: any = await admin.service('webhooks').create({ url: receiver.url, events: ['room.created'] })
     const ping: any = await admin.service('webhook-deliveries').create({ webhook_id: hook.id, type: 'ping' })
     await receiver.until((all) => all.some((r) => r.json.id === ping.event_id))
-    const sent: any = await admin.service('webhook-deliveries').get(ping.id)
+    // The outcome is recorded just after the receiver answered.
+    const sent: any = await eventually(
+      () => admin.service('webhook-deliveries').get(ping.id),
+      (d: any) => d.status !== 'pending',
+      15000,
+      'ping outcome recorded'
+    )
     assert.equal(sent.status, 'sent')
     assert.equal(sent.response_code, 200)
     const again: any = await admin.service('webhook-deliveries').patch(ping.id, { redeliver: true })
