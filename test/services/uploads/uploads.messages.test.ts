@@ -93,11 +93,16 @@ forEachTransport('messages with uploads', (transport) => {
       await refusal(outsider.service('messages').find({ query: { room_id: room.id } }), 404, 'not_found')
       await refusal(outsider.service('uploads').get(pic.id), 404, 'not_found')
     }
+    // A member who leaves the room loses the file too.
+    const db = sharedServer().app.get('postgresqlClient')
+    const membership = await db('room_members').where({ room_id: room.id, user_id: bob.id }).first()
+    await b.service('members').remove(membership.id)
+    await refusal(b.service('uploads').get(doc.id), 404, 'not_found')
     // Unsending takes the files out of the message for everyone.
     await refusal(a.service('uploads').remove(pic.id), 409, 'upload_in_use')
     const unsent = await a.service('messages').patch(sent.id, { unsent: true })
     assert.equal(unsent.uploads, undefined)
-    await refusal(b.service('uploads').get(pic.id), 404, 'not_found')
+    assert.equal((await a.service('messages').get(sent.id)).uploads, undefined)
   })
 
   it('refuses others’ uploads, other orgs’, unknown, pending and rejected ones, writing nothing', async () => {
