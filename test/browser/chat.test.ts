@@ -9,9 +9,10 @@ import type { Browser } from './helpers'
 
 const rooms = (page: Page) => page.getByRole('navigation', { name: 'Rooms' })
 const roomButton = (page: Page, name: string) => rooms(page).getByRole('button', { name: new RegExp(name) })
+// No waiting here (the badge may come and go between two looks): callers poll with until().
 const badgeOf = async (page: Page, name: string) => {
-  const badge = roomButton(page, name).locator('.badge')
-  return (await badge.count()) ? Number(await badge.innerText()) : 0
+  const [text] = await roomButton(page, name).locator('.badge').allInnerTexts()
+  return text ? Number(text) : 0
 }
 const log = (page: Page) => page.getByRole('log', { name: 'Messages' })
 const composer = (page: Page) => page.getByLabel('Message', { exact: true })
