@@ -104,7 +104,7 @@ export const startProcess = async (options: ProcessOptions = {}): Promise<Server
     child.stderr!.on('data', append)
     const output = () => log
     try {
-      await waitReady(url, child, output, options.readyTimeoutMs ?? 30000)
+      await waitReady(url, child, output, options.readyTimeoutMs ?? 90000)
     } catch (error) {
       await terminate(child)
       // Another program may have taken the probed port between probing and listening: try another.
