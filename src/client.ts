@@ -30,6 +30,7 @@ import { webhookDeliveryClient } from './services/webhook-deliveries/webhook-del
 import { uploadClient } from './services/uploads/uploads.shared'
 import { analyticsClient } from './services/analytics/analytics.shared'
 import { searchClient } from './services/search/search.shared'
+import { catchUpClient } from './services/catch-up/catch-up.shared'
 
 export type { User, UserData, UserQuery, UserPatch } from './services/users/users.shared'
 export type { Org, OrgData, OrgQuery, OrgPatch } from './services/orgs/orgs.shared'
@@ -80,6 +81,7 @@ export type {
   FriendshipView
 } from './services/friendships/friendships.shared'
 export type { UserHit, UserSearchPage, UserSearchQuery } from './services/user-search/user-search.shared'
+export type { CatchUpPage, CatchUpQuery } from './services/catch-up/catch-up.shared'
 export type {
   Notification,
   NotificationPage,
@@ -167,5 +169,6 @@ export const createClient = <Configuration = any>(
   client.configure(uploadClient)
   client.configure(analyticsClient)
   client.configure(searchClient)
+  client.configure(catchUpClient)
   return client
 }

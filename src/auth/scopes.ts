@@ -16,6 +16,7 @@ export const apiKeyScopes: Record<string, Record<string, string>> = {
     patch: 'messages:write'
   },
   search: { find: 'messages:read' },
+  'catch-up': { find: 'messages:read' },
   analytics: { find: 'analytics:read' },
   webhooks: {
     find: 'webhooks:manage',
@@ -33,7 +34,7 @@ export const apiKeyScopes: Record<string, Record<string, string>> = {
 }
 
 // Services where a key's call runs as its bot user (params.user), so membership and the room policy apply.
-export const apiKeyActsAsBot = ['rooms', 'members', 'messages', 'search']
+export const apiKeyActsAsBot = ['rooms', 'members', 'messages', 'search', 'catch-up']
 
 export const knownScopes = [
   ...new Set([

@@ -28,6 +28,7 @@ import * as webhooks from '../services/webhooks/webhooks.schema'
 import * as webhookDeliveries from '../services/webhook-deliveries/webhook-deliveries.schema'
 import * as uploads from '../services/uploads/uploads.schema'
 import * as search from '../services/search/search.schema'
+import * as catchUp from '../services/catch-up/catch-up.schema'
 import { userEventSchema } from '../realtime/events'
 
 export type MethodName = 'find' | 'get' | 'create' | 'update' | 'patch' | 'remove'
@@ -242,6 +243,14 @@ export const serviceDocs: Record<string, ServiceDoc> = {
       "The org's activity per UTC day and its totals (ADMIN; API keys need analytics:read). Active user: sent a message or moved a read pointer that day.",
     result: analytics.analyticsSchema,
     query: analytics.analyticsQuerySchema,
+    find: 'single'
+  },
+  'catch-up': {
+    description:
+      'After being away: the messages after my positions (`since`) in every room I am in now, in (room, seq) order, in cursor pages; with the rooms new to me and gone.',
+    result: messages.messageSchema,
+    results: { find: catchUp.catchUpPageSchema },
+    query: catchUp.catchUpQuerySchema,
     find: 'single'
   }
 }

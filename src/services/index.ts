@@ -26,6 +26,7 @@ import { webhookDelivery } from './webhook-deliveries/webhook-deliveries'
 import { upload } from './uploads/uploads'
 import { analytics } from './analytics/analytics'
 import { search } from './search/search'
+import { catchUp } from './catch-up/catch-up'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -54,4 +55,5 @@ export const services = (app: Application) => {
   app.configure(upload)
   app.configure(analytics)
   app.configure(search)
+  app.configure(catchUp)
 }

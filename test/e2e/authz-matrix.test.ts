@@ -49,6 +49,8 @@ const EXPECTED: Record<string, Row> = {
   'api-keys.remove': { def: 'Forbidden', admin: 'ok', other: 'NotFound' },
   'audit-logs.find': { def: 'Forbidden', admin: 'ok', other: 'ok', keyWith: 'ok' },
   'audit-logs.get': { def: 'Forbidden', admin: 'ok', other: 'NotFound', keyWith: 'ok' },
+  // ADMINs (and analytics:read keys) get their own org's report; another org's ADMIN gets that org's.
+  'analytics.find': { def: 'Forbidden', admin: 'ok', other: 'ok', keyWith: 'ok' },
   // keyWith acts as its bot (rooms:read, messages:*), which is in no room here: 404 like any outsider.
   'rooms.find': { def: 'ok', keyWith: 'ok' },
   'rooms.get': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
@@ -71,6 +73,8 @@ const EXPECTED: Record<string, Row> = {
   },
   // Within the room: its members only (a key's bot is in no room here).
   'search.find': { def: 'NotFound', ...ROOM, keyWith: 'NotFound' },
+  // Only my own rooms, whoever I am (a key's bot is in none here): never refused, never another's messages.
+  'catch-up.find': { def: 'ok', keyWith: 'ok' },
   'messages.remove': { def: 'NotFound', owner: 'ok', radmin: 'ok', rmember: 'Forbidden' },
   'receipts.find': { def: 'NotFound', ...ROOM },
   'receipts.create': { def: 'NotFound', ...ROOM },

@@ -1,0 +1,98 @@
+// Bulk catch-up: everything after my positions in all the rooms I am a member of now, in (room_id, seq) order,
+// paged across rooms. One statement for the page (an index walk per room from its position, merged in order),
+// one for the rooms new to me or gone. Rooms of other orgs, and rooms I left or was kicked from, never appear.
+import { BadRequest } from '@feathersjs/errors'
+import type { ServiceInterface } from '@feathersjs/feathers'
+import type { Knex } from 'knex'
+import type { Application } from '../../declarations'
+import { requireUser } from '../../auth/principal'
+import type { Message } from '../messages/messages.schema'
+import type { CatchUpPage, CatchUpQuery } from './catch-up.schema'
+
+export type { CatchUpPage, CatchUpQuery }
+export interface CatchUpParams {
+  query?: CatchUpQuery
+  [key: string]: any
+}
+
+const DEFAULT_LIMIT = 200
+const FIRST_ROOM = '00000000-0000-0000-0000-000000000000'
+const CURSOR = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([0-9]{1,15})$/
+
+// The cursor is the (room_id, seq) of the last message of a page: the next page starts strictly after it.
+// Opaque to clients (base64url) so its form can change.
+export const encodeCursor = (message: Pick<Message, 'room_id' | 'seq'>) =>
+  Buffer.from(`${message.room_id}.${message.seq}`).toString('base64url')
+
+export const decodeCursor = (cursor: string) => {
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  if (!match) throw new BadRequest('That cursor is not one this service gave', { code: 'invalid_cursor' })
+  return { roomId: match[1], seq: Number(match[2]) }
+}
+
+export class CatchUpService implements ServiceInterface<CatchUpPage, never, CatchUpParams> {
+  constructor(public app: Application) {}
+
+  get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  async find(params: CatchUpParams = {}): Promise<CatchUpPage> {
+    const user = requireUser(params)
+    const query = params.query ?? {}
+    const limit = query.limit ?? DEFAULT_LIMIT
+    const since = JSON.stringify(query.since ?? {})
+    const from = query.cursor ? decodeCursor(query.cursor) : { roomId: FIRST_ROOM, seq: 0 }
+    // My rooms of my org from the cursor's room on, each from max(my position, the cursor) when it is the
+    // cursor's room; rooms with nothing after the position are skipped on rooms.last_seq alone. Each room's
+    // messages come from the (room_id, seq) index, at most limit + 1 of them; the outer sort keeps
+    // limit + 1 in (room_id, seq) order (one more than asked tells has_more).
+    const page = this.db.raw(
+      `with pos as (select key::uuid as room_id, value::bigint as seq from jsonb_each_text(?::jsonb)),
+       mine as (
+         select rm.room_id,
+           case when rm.room_id = ?::uuid then greatest(coalesce(p.seq, 0), ?::bigint)
+                else coalesce(p.seq, 0) end as after
+         from room_members rm
+         join rooms r on r.id = rm.room_id
+         left join pos p on p.room_id = rm.room_id
+         where rm.user_id = ? and r.org_id = ? and rm.room_id >= ?::uuid and r.last_seq > coalesce(p.seq, 0)
+       )
+       select m.* from mine
+       cross join lateral (
+         select * from messages m where m.room_id = mine.room_id and m.seq > mine.after
+         order by m.seq limit ?
+       ) m
+       order by m.room_id, m.seq
+       limit ?`,
+      [since, from.roomId, from.seq, user.id, user.org_id, from.roomId, limit + 1, limit + 1]
+    )
+    // Rooms I am in that `since` does not name (new to me), and rooms it names that I am not in (gone).
+    const rooms = this.db.raw(
+      `with pos as (select key::uuid as room_id from jsonb_each_text(?::jsonb)),
+       mine as (
+         select rm.room_id from room_members rm join rooms r on r.id = rm.room_id
+         where rm.user_id = ? and r.org_id = ?
+       )
+       select coalesce(mine.room_id, pos.room_id) as room_id, pos.room_id is null as is_new
+       from mine full join pos on pos.room_id = mine.room_id
+       where mine.room_id is null or pos.room_id is null
+       order by 1`,
+      [since, user.id, user.org_id]
+    )
+    const [pageResult, roomsResult] = await Promise.all([page, rooms])
+    const rows: Message[] = pageResult.rows
+    const data = rows.slice(0, limit)
+    const hasMore = rows.length > limit
+    return {
+      data,
+      limit,
+      has_more: hasMore,
+      next_cursor: hasMore
+        ? encodeCursor({ room_id: data[data.length - 1].room_id, seq: Number(data[data.length - 1].seq) })
+        : null,
+      new_rooms: roomsResult.rows.filter((r: any) => r.is_new).map((r: any) => r.room_id),
+      gone_rooms: roomsResult.rows.filter((r: any) => !r.is_new).map((r: any) => r.room_id)
+    }
+  }
+}
