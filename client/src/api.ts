@@ -21,6 +21,47 @@ const keepRefresh = (token: unknown) => {
   if (typeof token === 'string') localStorage.setItem(REFRESH_KEY, token)
 }
 
+// Access tokens live 15 minutes and sockets check them on every call, so a new one is fetched a minute before
+// expiry. Tabs share the stored tokens: a lock serializes them, and a tab whose sibling already refreshed
+// adopts that token instead of spending the (single-use) refresh token a second time.
+const expiryOf = (token: string) => {
+  try {
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000
+  } catch {
+    return 0
+  }
+}
+
+let renewTimer: ReturnType<typeof setTimeout> | undefined
+let onSessionLost: () => void = () => {}
+export const whenSessionLost = (fn: () => void) => {
+  onSessionLost = fn
+}
+
+const schedule = (accessToken: unknown) => {
+  clearTimeout(renewTimer)
+  if (typeof accessToken !== 'string') return
+  const delay = Math.max(5000, expiryOf(accessToken) - Date.now() - 60000)
+  renewTimer = setTimeout(() => void renew(), delay)
+}
+
+const renew = async () => {
+  const run = async () => {
+    const stored = await client.authentication.getAccessToken()
+    if (stored && expiryOf(stored) - Date.now() > 120000) {
+      const result = await client.authenticate({ strategy: 'jwt', accessToken: stored })
+      return schedule(result.accessToken)
+    }
+    await refresh()
+  }
+  try {
+    await (navigator.locks ? navigator.locks.request('chatboard-refresh', run) : run())
+  } catch (e) {
+    if (isTransient(e)) renewTimer = setTimeout(() => void renew(), 10000)
+    else onSessionLost()
+  }
+}
+
 export interface ApiError {
   message: string
   code?: number
@@ -40,6 +81,7 @@ export const isTransient = (e: unknown) => {
 export const login = async (email: string, password: string): Promise<User> => {
   const result = await client.authenticate({ strategy: 'local', email, password })
   keepRefresh(result.refreshToken)
+  schedule(result.accessToken)
   return result.user as User
 }
 
@@ -60,6 +102,7 @@ export const refresh = async (): Promise<User> => {
   if (!refreshToken) throw new Error('No session')
   const result = await client.authenticate({ strategy: 'refresh', refreshToken })
   keepRefresh(result.refreshToken)
+  schedule(result.accessToken)
   return result.user as User
 }
 
@@ -68,6 +111,7 @@ export const refresh = async (): Promise<User> => {
 export const resume = async (force = false): Promise<User | null> => {
   try {
     const result = await client.reAuthenticate(force)
+    schedule(result.accessToken)
     return result.user as User
   } catch (e) {
     if (isTransient(e)) throw e
@@ -83,6 +127,7 @@ export const resume = async (force = false): Promise<User | null> => {
 }
 
 export const logout = async () => {
+  clearTimeout(renewTimer)
   localStorage.removeItem(REFRESH_KEY)
   try {
     await client.logout()

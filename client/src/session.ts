@@ -1,6 +1,6 @@
 // Session lifecycle: boot, live event wiring, reconnect (re-login, catch-up, resend) and forced logout.
 import type { User } from '../../src/client'
-import { client, logout, resume, socket } from './api'
+import { client, logout, resume, socket, whenSessionLost } from './api'
 import { store } from './store'
 import {
   catchUp,
@@ -60,6 +60,7 @@ const endedFor = (reason: string) => {
 
 export const boot = async () => {
   wireEvents()
+  whenSessionLost(() => endedFor('Your session has ended. Please log in again.'))
   try {
     const me = await resume()
     if (me) return await enter(me)

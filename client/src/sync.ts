@@ -241,6 +241,8 @@ export const receiveMessage = (s: State, m: Message) => {
     s.pending = s.pending.filter((p) => p.client_msg_id !== m.client_msg_id)
   }
   noteServerTime(s, m.updated_at)
+  // Whoever just sent has stopped typing.
+  if (m.sender_id) s.typing.get(m.room_id)?.delete(m.sender_id)
   if (!room) return
   const isNew = m.seq > room.last_seq
   if (isNew) {
