@@ -218,6 +218,19 @@ describe('analytics with API keys', () => {
     assert.equal(res.status, 200)
     assert.equal(res.body.org_id, orgId)
     assert.deepEqual(res.body.totals, { members: 1, rooms: 0, messages: 0 })
+    // A key's bot posting: its messages count and it shows among the top senders as a bot, never as a
+    // member or an active user.
+    const poster = await newKey(url, admin, ['messages:write'], 'poster')
+    const room = (await post(url, admin, '/rooms', { name: 'bots', member_ids: [poster.bot_user_id] })).id
+    const sent = await api(url, 'POST', '/messages', { room_id: room, body: 'beep' }, withKey(poster.key))
+    assert.equal(sent.status, 201, JSON.stringify(sent.body))
+    const report = (await api(url, 'GET', '/analytics?period=1d', undefined, withKey(allowed.key))).body
+    assert.deepEqual(report.totals, { members: 1, rooms: 1, messages: 1 })
+    assert.equal(report.active_users, 0) // the bot sent, but bots are not people; the admin neither sent nor read
+    assert.deepEqual(
+      report.top_senders.map((s: any) => [s.user_id, s.bot, s.messages]),
+      [[poster.bot_user_id, true, 1]]
+    )
     const other = await newKey(url, admin, ['audit:read'])
     const denied = await api(url, 'GET', '/analytics?period=1d', undefined, withKey(other.key))
     assert.equal(denied.status, 403)
