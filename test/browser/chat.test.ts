@@ -111,6 +111,13 @@ describe('web client (Chromium)', function () {
     await log(a).getByText('This message was unsent.').waitFor()
     await log(b).getByText('This message was unsent.').waitFor()
     assert.equal(await log(b).getByText('oops, wrong room').count(), 0)
+    // A refused send (too long) is marked failed, with a retry button, and never shows up for others.
+    await sendText(a, 'x'.repeat(4001))
+    const failed = log(a).getByRole('article', { name: 'Failed message' })
+    await failed.getByRole('button', { name: 'Retry' }).waitFor()
+    await failed.getByRole('button', { name: 'Discard' }).click()
+    await failed.waitFor({ state: 'detached' })
+    assert.equal(await log(b).getByRole('article').count(), 1)
   })
 
   it('shows <img src=x onerror=...> as text and runs nothing', async () => {
