@@ -5,9 +5,9 @@ import assert from 'node:assert/strict'
 import type { ClientApplication } from '../../src/client'
 import { startProcesses, stopProcesses } from '../helpers/processes'
 import type { ServerProcess } from '../helpers/processes'
-import { addMember, api, bearer, clientFor, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import type { TestClient } from '../helpers/clients'
+import { suiteClients } from '../helpers/clients'
+import { orgWithRoom } from '../helpers/org-room'
 import { CatchUpRecipe } from '../helpers/recipe'
 import { sharedServer } from '../helpers/server'
 import { eventually, restSend, startLoad } from './load'
@@ -17,14 +17,13 @@ const alive = (p: ServerProcess) => p.child.exitCode === null && p.child.signalC
 describe('faults: kill -9 of one of two processes under load', function () {
   this.timeout(60000)
   let servers: ServerProcess[] = []
-  const open: TestClient[] = []
+  const clients = suiteClients()
 
   before(async function () {
     this.timeout(60000)
     servers = await startProcesses(2)
   })
   after(async () => {
-    open.splice(0).forEach((tc) => tc.close())
     await stopProcesses(servers)
   })
   afterEach(function () {
@@ -34,19 +33,7 @@ describe('faults: kill -9 of one of two processes under load', function () {
 
   it('loses no acknowledged message; after reconnect and the recipe, 0 missing and 0 duplicates', async () => {
     const [A, B] = servers
-    const setupUrl = sharedServer().url
-    const { admin } = await createOrg(setupUrl)
-    const members = [admin]
-    for (let i = 0; i < 11; i++) members.push(await addMember(setupUrl, admin))
-    const room = await api(
-      setupUrl,
-      'POST',
-      '/rooms',
-      { name: 'Kill fault', member_ids: members.slice(1).map((m) => m.id) },
-      bearer(admin.accessToken)
-    )
-    assert.equal(room.status, 201)
-    const roomId = room.body.id
+    const { members, roomId } = await orgWithRoom(sharedServer().url, 11, 'Kill fault')
 
     // A member's device: a socket on one process; when that process dies it reconnects to a live one and
     // runs the recipe (as on `resync`). Counts events that delivered a message it already had from an event.
@@ -54,8 +41,7 @@ describe('faults: kill -9 of one of two processes under load', function () {
       const state = { recipe: null as unknown as CatchUpRecipe, duplicates: 0, moved: false }
       const heard = new Set<string>()
       const attach = async (server: ServerProcess) => {
-        const tc = await clientFor(server.url, 'socketio', account)
-        open.push(tc)
+        const tc = await clients.track(server.url, 'socketio', account)
         tc.client.service('messages').on('created', (m: any) => {
           if (heard.has(m.id)) state.duplicates++
           heard.add(m.id)

@@ -6,9 +6,9 @@ import Redis from 'ioredis'
 import type { ClientApplication } from '../../src/client'
 import { startProcesses, stopProcesses } from '../helpers/processes'
 import type { ServerProcess } from '../helpers/processes'
-import { addMember, api, bearer, clientFor, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import type { TestClient } from '../helpers/clients'
+import { suiteClients } from '../helpers/clients'
+import { orgWithRoom } from '../helpers/org-room'
 import { startRedisServer } from '../helpers/redis-server'
 import type { OwnRedis } from '../helpers/redis-server'
 import { CatchUpRecipe } from '../helpers/recipe'
@@ -21,7 +21,7 @@ describe('faults: Redis killed for 10 s and restarted under load (two processes)
   this.timeout(60000)
   let redis: OwnRedis
   let servers: ServerProcess[] = []
-  const open: TestClient[] = []
+  const clients = suiteClients()
 
   before(async function () {
     this.timeout(60000)
@@ -29,7 +29,6 @@ describe('faults: Redis killed for 10 s and restarted under load (two processes)
     servers = await startProcesses(2, { env: { REDIS_URL: redis.url(0) } })
   })
   after(async () => {
-    open.splice(0).forEach((tc) => tc.close())
     await stopProcesses(servers)
     await redis?.stop()
   })
@@ -40,8 +39,7 @@ describe('faults: Redis killed for 10 s and restarted under load (two processes)
 
   // A member's device: a socket on one process, running the recipe on what it receives.
   const device = async (url: string, account: Account, roomId: string) => {
-    const tc = await clientFor(url, 'socketio', account)
-    open.push(tc)
+    const tc = await clients.track(url, 'socketio', account)
     const recipe = new CatchUpRecipe(tc.client as ClientApplication)
     let resyncs = 0
     tc.socket!.on('resync', (notice: any) => {
@@ -56,19 +54,7 @@ describe('faults: Redis killed for 10 s and restarted under load (two processes)
 
   it('sends keep working; after the recipe no member misses a message', async () => {
     const [A, B] = servers
-    const setupUrl = sharedServer().url
-    const { admin } = await createOrg(setupUrl)
-    const members = [admin]
-    for (let i = 0; i < 11; i++) members.push(await addMember(setupUrl, admin))
-    const room = await api(
-      setupUrl,
-      'POST',
-      '/rooms',
-      { name: 'Redis fault', member_ids: members.slice(1).map((m) => m.id) },
-      bearer(admin.accessToken)
-    )
-    assert.equal(room.status, 201)
-    const roomId = room.body.id
+    const { members, roomId } = await orgWithRoom(sharedServer().url, 11, 'Redis fault')
     // Half the members on each process, so most deliveries cross processes through Redis.
     const devices = await Promise.all(members.map((m, i) => device(i % 2 ? B.url : A.url, m, roomId)))
     // Sends over each member's own socket (REST sends go through the Redis-backed REST budget: see README).
