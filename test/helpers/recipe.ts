@@ -4,6 +4,9 @@
 // - a received message whose seq skips ahead (seq > contiguous + 1): fetch the messages after `contiguous`;
 // - the server's `resync` event ({ reason }) on the socket: fill every room from its `contiguous`;
 // - a reconnect (possibly to another process): the same as `resync`.
+// `resync` and a reconnect fill either room by room (`per-room`: messages.find per room) or with the bulk call
+// (`bulk`: catch-up.find with every room's `contiguous` as `since`, paged by cursor; a failed bulk leaves every
+// room `failed`, so `settled` falls back to filling them room by room).
 // Fills of one room run one at a time; a message arriving during a fill is simply merged (ids are unique).
 import type { ClientApplication } from '../../src/client'
 
@@ -21,9 +24,14 @@ export interface RoomSeqs {
 export class CatchUpRecipe {
   rooms = new Map<string, RoomSeqs>()
   // How often each way of filling ran (for the fault figures).
-  stats = { gaps: 0, resyncs: 0, fetched: 0 }
+  stats = { gaps: 0, resyncs: 0, fetched: 0, bulkPages: 0 }
+  // Messages per bulk page.
+  bulkLimit = 500
 
-  constructor(public client: ClientApplication) {}
+  constructor(
+    public client: ClientApplication,
+    public mode: 'per-room' | 'bulk' = 'per-room'
+  ) {}
 
   // Starts following a room from its beginning (fetches its history).
   async follow(roomId: string) {
@@ -51,7 +59,35 @@ export class CatchUpRecipe {
   // The server's `resync` event, or a reconnect: every room is filled from its contiguous seq.
   async resync() {
     this.stats.resyncs++
+    if (this.mode === 'bulk') return this.bulkFill()
     await Promise.all([...this.rooms.keys()].map((roomId) => this.fill(roomId)))
+  }
+
+  // One paged catch-up call for all followed rooms, from each room's contiguous seq. Each room's `filling`
+  // waits for it (so `settled` does); messages of rooms not followed are ignored.
+  private bulkFill(): Promise<void> {
+    const rooms = [...this.rooms.values()]
+    const since: Record<string, number> = {}
+    for (const [roomId, room] of this.rooms) since[roomId] = room.contiguous
+    for (const room of rooms) room.failed = true
+    const run = (async () => {
+      const client = this.client
+      let cursor: string | undefined
+      do {
+        const query = { since, limit: this.bulkLimit, ...(cursor ? { cursor } : {}) }
+        const page = await client.service('catch-up').find({ query })
+        this.stats.bulkPages++
+        this.stats.fetched += page.data.length
+        for (const message of page.data) {
+          const room = this.rooms.get(message.room_id)
+          if (room) this.hold(room, message)
+        }
+        cursor = page.next_cursor ?? undefined
+      } while (cursor)
+      for (const room of rooms) room.failed = false
+    })()
+    for (const room of rooms) room.filling = room.filling.catch(() => undefined).then(() => run)
+    return run
   }
 
   // A reconnect (maybe to another process): requests left on the old connection are abandoned (they may
