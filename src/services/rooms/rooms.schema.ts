@@ -12,6 +12,8 @@ export const lastMessageSchema = Type.Object({
   id: Uuid,
   seq: Type.Number(),
   sender_id: Type.Union([Uuid, Type.Null()]),
+  // `bot` when an API key's bot sent it; null when the sender is gone.
+  sender_kind: Type.Union([Type.Literal('person'), Type.Literal('bot'), Type.Null()]),
   body: Type.String(),
   kind: Type.String(),
   created_at: Type.Any(),

@@ -30,6 +30,8 @@ export const roomViewQuery = (db: Knex, userId: string, orgId: string) =>
     .leftJoin('messages as lm', function () {
       this.on('lm.room_id', '=', 'r.id').andOn('lm.seq', '=', 'r.last_seq')
     })
+    // Whether the last message came from a bot (an API key's identity), for the preview.
+    .leftJoin('users as lmu', 'lmu.id', 'lm.sender_id')
     .where({ 'rm.user_id': userId, 'r.org_id': orgId })
     .select(
       ...ROOM_COLUMNS.map((column) => `r.${column}`),
@@ -46,7 +48,8 @@ export const roomViewQuery = (db: Knex, userId: string, orgId: string) =>
       'lm.kind as lm_kind',
       'lm.created_at as lm_created_at',
       'lm.unsent_at as lm_unsent_at',
-      'lm.deleted_at as lm_deleted_at'
+      'lm.deleted_at as lm_deleted_at',
+      'lmu.kind as lm_sender_kind'
     )
 
 // The same view as a table named `rooms`, for the Knex adapter (it counts and gets by `rooms.id`).
@@ -71,7 +74,8 @@ export const VIEW_ONLY = [
   'lm_kind',
   'lm_created_at',
   'lm_unsent_at',
-  'lm_deleted_at'
+  'lm_deleted_at',
+  'lm_sender_kind'
 ] as const
 
 export const lastMessageOf = (row: any): Room['last_message'] =>
@@ -80,6 +84,7 @@ export const lastMessageOf = (row: any): Room['last_message'] =>
         id: row.lm_id,
         seq: Number(row.lm_seq),
         sender_id: row.lm_sender_id,
+        sender_kind: row.lm_sender_kind ?? null,
         body: String(row.lm_body).slice(0, PREVIEW_LENGTH),
         kind: row.lm_kind,
         created_at: row.lm_created_at,

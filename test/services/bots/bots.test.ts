@@ -89,9 +89,14 @@ describe('bots: API keys that act [rest]', () => {
     assert.equal(seen.data.sender_id, bot.bot_user_id)
     assert.equal(seen.data.sender_kind, 'bot')
     assert.equal(seen.data.body, 'Deployed v1.2.3 🚀')
+    // The room's preview says who spoke last.
+    const preview = await listener.client.service('rooms').get(roomId)
+    assert.equal(preview.last_message?.id, sent.body.id)
+    assert.equal(preview.last_message?.sender_kind, 'bot')
     // People's messages say so too.
     const human = await listener.client.service('messages').create({ room_id: roomId, body: 'thanks' })
     assert.equal(human.sender_kind, 'person')
+    assert.equal((await listener.client.service('rooms').get(roomId)).last_message?.sender_kind, 'person')
     // The members list shows the bot as one.
     const list = await api(url, 'GET', `/members?room_id=${roomId}`, undefined, asAdmin(staff.ADMIN))
     const row = list.body.data.find((m: any) => m.user_id === bot.bot_user_id)
