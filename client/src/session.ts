@@ -91,7 +91,15 @@ const onReconnect = async () => {
 }
 
 function wireEvents() {
+  socket.on('connect_error', () =>
+    store.update((s) => {
+      s.unreachable = true
+    })
+  )
   socket.on('connect', () => {
+    store.update((s) => {
+      s.unreachable = false
+    })
     reconnecting = (reconnecting ?? Promise.resolve()).then(onReconnect)
   })
   socket.on('disconnect', (reason) => {

@@ -27,6 +27,8 @@ export interface State {
   me: User | null
   org: Org | null
   conn: Conn
+  // The socket cannot connect at all (server down, or this page's origin not in CORS_ORIGINS).
+  unreachable: boolean
   everOnline: boolean
   sessionEnded: string | null
   users: Map<string, User>
@@ -47,6 +49,7 @@ export const initialState = (): State => ({
   me: null,
   org: null,
   conn: 'connecting',
+  unreachable: false,
   everOnline: false,
   sessionEnded: null,
   users: new Map(),
@@ -94,7 +97,7 @@ class Store {
   }
 
   reset() {
-    this.state = initialState()
+    this.state = { ...initialState(), unreachable: this.state.unreachable }
     this.emit()
   }
 }

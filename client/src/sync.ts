@@ -229,6 +229,15 @@ export const flushPending = async () => {
   for (const p of store.state.pending.filter((x) => x.status === 'pending')) await deliver(p)
 }
 
+// The room list's preview of a message (the room's `last_message` shape).
+const previewOf = (m: Message): NonNullable<Room['last_message']> =>
+  ({
+    ...m,
+    sender_kind: (m as { sender_kind?: unknown }).sender_kind ?? null,
+    unsent: !!m.unsent_at,
+    deleted: !!m.deleted_at
+  }) as unknown as NonNullable<Room['last_message']>
+
 // A new message (event or send answer): the timeline if loaded (holes fetched), the room's preview and badge.
 export const receiveMessage = (s: State, m: Message) => {
   const room = s.rooms.get(m.room_id)
@@ -248,7 +257,7 @@ export const receiveMessage = (s: State, m: Message) => {
   if (isNew) {
     room.last_seq = m.seq
     room.last_message_at = m.created_at
-    room.last_message = { ...m, unsent: !!m.unsent_at, deleted: !!m.deleted_at }
+    room.last_message = previewOf(m)
     if (m.sender_id === s.me?.id) {
       room.last_read_seq = Math.max(room.last_read_seq, m.seq)
     } else if (s.openRoomId === m.room_id && document.visibilityState === 'visible') {
@@ -264,6 +273,6 @@ export const changeMessage = (s: State, m: Message) => {
   noteServerTime(s, m.updated_at)
   const room = s.rooms.get(m.room_id)
   if (room?.last_message?.id === m.id) {
-    room.last_message = { ...m, unsent: !!m.unsent_at, deleted: !!m.deleted_at }
+    room.last_message = previewOf(m)
   }
 }

@@ -52,6 +52,11 @@ export const AuthScreen = () => {
           {s.sessionEnded}
         </p>
       )}
+      {s.unreachable && (
+        <p role="alert" className="error">
+          Cannot reach the server (is this address listed in CORS_ORIGINS?). Retrying…
+        </p>
+      )}
       {invite && <p className="notice">You have an invitation. Register (or log in) to join.</p>}
       <div className="tabs" role="tablist" aria-label="Log in or register">
         <button role="tab" aria-selected={mode === 'login'} onClick={() => setMode('login')}>
