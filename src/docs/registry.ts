@@ -72,7 +72,22 @@ const authenticationResult = Type.Object(
 // What a `Type.Ref` in a result schema stands for on the wire (the user as others see it: no password).
 export const refTargets: Record<string, TSchema> = { User: userEventSchema }
 
+// OAuth login (registered only when a provider is configured): browser redirects, not JSON.
+const oauthRedirect = Type.Object(
+  {},
+  { $id: 'OAuthRedirect', description: 'Answered with a 302 redirect (to the provider, or back to the app).' }
+)
+
 export const serviceDocs: Record<string, ServiceDoc> = {
+  'oauth/:provider': {
+    description:
+      'Start an OAuth login (google or oidc when configured): redirects to the provider. Browsers only.',
+    result: oauthRedirect
+  },
+  'oauth/:provider/callback': {
+    description: 'The provider redirects back here; answers with a redirect to the app carrying the tokens.',
+    result: oauthRedirect
+  },
   authentication: {
     description: 'Log in (email/password), renew with a refresh token, or log out (DELETE ends the session).',
     result: authenticationResult,

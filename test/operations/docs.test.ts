@@ -96,6 +96,37 @@ describe('API documentation', () => {
     assert.equal(operations.get('made-up.frobnicate')['x-undocumented'], true)
   })
 
+  it('documents services with route parameters (the OAuth routes, when a provider is configured)', async () => {
+    const probe = feathers()
+    for (const path of ['oauth/:provider', 'oauth/:provider/callback']) {
+      probe.use(
+        path,
+        {
+          async find() {
+            return {}
+          },
+          async get() {
+            return {}
+          }
+        } as any,
+        { methods: ['find', 'get'] }
+      )
+    }
+    const doc = buildOpenApi(probe as any)
+    const { Validator } = await import('@seriousme/openapi-schema-validator')
+    const result = await new Validator().validate(doc)
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2))
+    const get = doc.paths['/oauth/{provider}/callback/{id}'].get
+    assert.deepEqual(
+      get.parameters.map((p: any) => [p.name, p.in]),
+      [
+        ['provider', 'path'],
+        ['id', 'path']
+      ]
+    )
+    assert.equal(get['x-undocumented'], undefined)
+  })
+
   it('serves an AsyncAPI document that the AsyncAPI parser accepts, with every catalogue event', async function () {
     // The parser lints the whole document (a few seconds on a busy machine).
     this.timeout(120_000)
