@@ -64,6 +64,9 @@ export interface CatchupArgs {
   since: string // ISO time before the drop: rooms updated after it are caught up
   lastSeq: Record<string, number> // each room's last acked seq: what "caught up" means
   page: number
+  // `bulk`: catch-up.find with every room's last seq as `since`, paged by cursor; `per-room`: rooms.find
+  // then messages.find per room (the recipe before the catch-up service).
+  mode: 'bulk' | 'per-room'
 }
 
 export interface CatchupReport {

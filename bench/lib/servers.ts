@@ -53,7 +53,14 @@ const spawnServer = (index: number, port: number, opts: ServerOptions): ServerPr
     LOG_LEVEL: opts.logLevel,
     // Every bench user logs in from 127.0.0.1: lift the login limits far above what a run needs.
     LOGIN_LIMIT_PER_IP: '1000000000',
-    LOGIN_LIMIT_PER_EMAIL: '1000000'
+    LOGIN_LIMIT_PER_EMAIL: '1000000',
+    // Likewise the per-address connection budget and the per-user request budgets: a run measures the
+    // server, not its abuse limits (a reconnect storm is 1,000 sockets from one address in one instant).
+    RATE_LIMIT_SOCKET_CONNECTIONS_PER_MINUTE: '1000000000',
+    RATE_LIMIT_SOCKET_SENDS_PER_SECOND: '1000000',
+    RATE_LIMIT_SOCKET_SEND_BURST: '1000000',
+    RATE_LIMIT_SOCKET_CALLS: '1000000000',
+    RATE_LIMIT_REST_PER_MINUTE: '1000000000'
   }
   for (const name of [
     'NODE_ENV',

@@ -1,6 +1,7 @@
 // reconnect: N clients (rooms of 20, plus one extra sender per room) connect and learn each room's last seq,
 // drop their sockets, miss M messages per room, then all reconnect at once and catch up. Prints the time
 // from the common reconnect instant until each client had every missed message, missing and duplicates.
+// --catch-up=bulk (default) catches up with one paged catch-up.find; per-room with messages.find per room.
 import type { Args } from '../lib/args'
 import { connectUsers, hrIn, log, setup, sleep } from '../lib/harness'
 import { mergeHistograms } from '../lib/histogram'
@@ -15,7 +16,10 @@ export const reconnect = async (args: Args, ctx: Context): Promise<Outcome> => {
   const users = args.num('users', 1000)
   const roomSize = args.num('room-size', 20)
   const missed = args.num('missed', 100)
-  const page = args.num('page', 50)
+  const mode = args.str('catch-up', 'bulk')
+  if (mode !== 'bulk' && mode !== 'per-room') throw new Error(`--catch-up is bulk or per-room, not '${mode}'`)
+  // Messages per page: the bulk call pages across all rooms (up to 1,000), messages.find per room (up to 100).
+  const page = args.num('page', mode === 'bulk' ? 500 : 50)
   const h = (ctx.h = await setup(args, { users, roomSize, sendersPerRoom: 1 }, users > 100 ? 2 : 1))
   const connect = await connectUsers(h, {
     transport: 'socketio',
@@ -52,7 +56,7 @@ export const reconnect = async (args: Args, ctx: Context): Promise<Outcome> => {
   const startTimer = setTimeout(() => meter.start(), leadMs)
   const reports = await h.pool.all<CatchupReport>(
     'catchup',
-    () => ({ startAt: hrIn(leadMs), since, lastSeq, page }),
+    () => ({ startAt: hrIn(leadMs), since, lastSeq, page, mode }),
     300_000
   )
   clearTimeout(startTimer)
@@ -81,7 +85,7 @@ export const reconnect = async (args: Args, ctx: Context): Promise<Outcome> => {
     caughtUpMs,
     reauthMs
   }
-  const record = baseRecord(h, 'reconnect', { users, roomSize, missed, page })
+  const record = baseRecord(h, 'reconnect', { users, roomSize, missed, page, catchUp: mode })
   record.setup.connectMs = connect.ms
   record.results = results
   record.resources = resources
@@ -99,12 +103,17 @@ export const reconnect = async (args: Args, ctx: Context): Promise<Outcome> => {
       'clients',
       `${clients} reconnected, ${results.caughtUp} caught up, missing ${results.missing}, duplicates ${results.duplicates}, errors ${errorsText(errors)}`
     ],
-    ['pages', `${results.pages} messages.find pages of ${page} (has_more paging)`],
+    [
+      'pages',
+      mode === 'bulk'
+        ? `${results.pages} catch-up.find pages of up to ${page} (cursor paging)`
+        : `${results.pages} messages.find pages of ${page} (has_more paging)`
+    ],
     ['re-auth ms (from reconnect)', latencyLine(reauthMs)],
     ['caught-up ms (from reconnect)', latencyLine(caughtUpMs)],
     ['all caught up after', `${caughtUpMs.max ?? '-'} ms`],
     ...resourceRows(resources)
   ]
-  const title = `reconnect | target ${h.target} | ${users} clients, rooms of ${roomSize}, ${missed} missed each`
+  const title = `reconnect | target ${h.target} | ${users} clients, rooms of ${roomSize}, ${missed} missed each, catch-up ${mode}`
   return { title, rows, record }
 }

@@ -1,7 +1,9 @@
 // Reconnect scenario, worker side: receivers drop their sockets, the room senders send while they are away,
 // then every receiver reconnects at the same instant and catches up as an app would: the typed client's
-// automatic re-authentication, rooms.find({ updated_after }), then messages.find({ after: <last seq> })
-// page by page while has_more. Live events that arrive meanwhile count too (and as duplicates if repeated).
+// automatic re-authentication, then either the bulk call (catch-up.find({ since: <last seq per room> }) page
+// by page while next_cursor) or, with --catch-up=per-room, rooms.find({ updated_after }) and
+// messages.find({ after: <last seq> }) per room while has_more. Live events that arrive meanwhile count too
+// (and as duplicates if repeated).
 import { Histogram } from '../lib/histogram'
 import type { CatchupArgs, CatchupReport } from '../lib/protocol'
 import { clients, closeIntended, createdListeners, eachLimited, errorName, withTimeout } from './clients'
@@ -69,6 +71,44 @@ export const sendBurst = async (args: { count: number; bodySize: number }) => {
 
 const msSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6
 
+// The bulk call: every message after my last seq in all my rooms, `limit` per page, while next_cursor.
+const bulk = async (client: BenchClient, limit: number) => {
+  const since = Object.fromEntries(client.user.rooms.map((roomId) => [roomId, client.known.get(roomId) ?? 0]))
+  let pages = 0
+  let cursor: string | undefined
+  do {
+    const page = await client.app
+      .service('catch-up')
+      .find({ query: { since, limit, ...(cursor ? { cursor } : {}) } })
+    pages++
+    for (const message of page.data) note(client, message.room_id, message.seq)
+    cursor = page.next_cursor ?? undefined
+  } while (cursor)
+  return pages
+}
+
+// Room by room: rooms changed since before the drop, then each one's messages after my last seq.
+const perRoom = async (client: BenchClient, args: CatchupArgs) => {
+  let pages = 0
+  const rooms = await client.app.service('rooms').find({ query: { updated_after: args.since, $limit: 100 } })
+  for (const room of rooms.data) {
+    let after = client.known.get(room.id) ?? 0
+    if (room.last_seq <= after) continue
+    for (;;) {
+      const page = await client.app
+        .service('messages')
+        .find({ query: { room_id: room.id, after, limit: args.page } })
+      pages++
+      for (const message of page.data) {
+        note(client, room.id, message.seq)
+        after = Math.max(after, message.seq)
+      }
+      if (!page.has_more || page.data.length === 0) break
+    }
+  }
+  return pages
+}
+
 export const catchUp = async (args: CatchupArgs): Promise<CatchupReport> => {
   const receivers = clients.filter((c) => !c.user.sender && c.socket)
   const reauth = new Histogram()
@@ -87,24 +127,9 @@ export const catchUp = async (args: CatchupArgs): Promise<CatchupReport> => {
         client.socket!.connect()
         await withTimeout(client.app.reAuthenticate(), 60_000, 'reauth_timeout')
         reauth.record(msSince(args.startAt))
-        const rooms = await client.app
-          .service('rooms')
-          .find({ query: { updated_after: args.since, $limit: 100 } })
-        for (const room of rooms.data) {
-          let after = client.known.get(room.id) ?? 0
-          if (room.last_seq <= after) continue
-          for (;;) {
-            const page = await client.app
-              .service('messages')
-              .find({ query: { room_id: room.id, after, limit: args.page } })
-            pages++
-            for (const message of page.data) {
-              note(client, room.id, message.seq)
-              after = Math.max(after, message.seq)
-            }
-            if (!page.has_more || page.data.length === 0) break
-          }
-        }
+        // Not `pages += await …`: that reads `pages` before the await and loses the other clients' pages.
+        const fetched = args.mode === 'bulk' ? await bulk(client, args.page) : await perRoom(client, args)
+        pages += fetched
         let lacking = 0
         for (const roomId of client.user.rooms) {
           const got = seen.get(client)?.get(roomId)

@@ -56,7 +56,7 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
          from room_members rm
          join rooms r on r.id = rm.room_id
          left join pos p on p.room_id = rm.room_id
-         where rm.user_id = ? and r.org_id = ? and rm.room_id >= ?::uuid and r.last_seq > coalesce(p.seq, 0)
+         where rm.user_id = ? and r.org_id = ? and r.last_seq > coalesce(p.seq, 0) ${query.cursor ? 'and rm.room_id >= ?::uuid' : ''}
        )
        select m.* from mine
        cross join lateral (
@@ -65,7 +65,16 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
        ) m
        order by m.room_id, m.seq
        limit ?`,
-      [since, from.roomId, from.seq, user.id, user.org_id, from.roomId, limit + 1, limit + 1]
+      [
+        since,
+        from.roomId,
+        from.seq,
+        user.id,
+        user.org_id,
+        ...(query.cursor ? [from.roomId] : []),
+        limit + 1,
+        limit + 1
+      ]
     )
     // Rooms I am in that `since` does not name (new to me), and rooms it names that I am not in (gone).
     const rooms = this.db.raw(
