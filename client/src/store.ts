@@ -42,6 +42,8 @@ export interface State {
   unreadNotifications: number
   friends: FriendshipView[]
   openRoomId: string | null
+  // A search result to show: the room opens scrolled to this message.
+  jumpTo: { roomId: string; seq: number } | null
   lastServerTime: string | null
 }
 
@@ -63,6 +65,7 @@ export const initialState = (): State => ({
   unreadNotifications: 0,
   friends: [],
   openRoomId: null,
+  jumpTo: null,
   lastServerTime: null
 })
 

@@ -136,6 +136,37 @@ describe('web client (Chromium)', function () {
     }
   })
 
+  it('search finds a message with its words marked and opens the room at it', async () => {
+    const id = await createRoom(alice, 'search-room', [bob])
+    await api(
+      server.url,
+      'POST',
+      '/messages',
+      { room_id: id, body: 'the zebra crossing plan' },
+      bearer(bob.accessToken)
+    )
+    for (let i = 0; i < 60; i++) {
+      await api(
+        server.url,
+        'POST',
+        '/messages',
+        { room_id: id, body: `filler ${i}` },
+        bearer(bob.accessToken)
+      )
+    }
+    const a = await pageFor(alice)
+    await a.getByRole('button', { name: 'Search', exact: true }).click()
+    await a.getByLabel('Search messages').fill('zebra')
+    await a.getByLabel('Search messages').press('Enter')
+    const results = a.getByRole('list', { name: 'Search results' })
+    await results.locator('mark', { hasText: 'zebra' }).waitFor()
+    await results.getByRole('button').first().click()
+    // The message is older than the first page (61 messages): it was fetched and scrolled into view.
+    const target = log(a).locator('article.jumped')
+    await target.getByText('the zebra crossing plan').waitFor()
+    assert.ok(await target.isVisible())
+  })
+
   it('two devices of one person agree on unread badges and read state', async () => {
     await createRoom(alice, 'multi-device', [bob])
     const b1 = await pageFor(bob)

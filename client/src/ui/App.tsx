@@ -50,6 +50,9 @@ const Chat = () => {
               </span>
             )}
           </button>
+          <button type="button" onClick={() => setPanel('search')}>
+            Search
+          </button>
           <button type="button" onClick={() => setPanel('friends')}>
             Friends
           </button>

@@ -21,7 +21,12 @@ export const MessageItem = ({ m, mine, seenBy }: { m: Message; mine: boolean; se
   }
   const recent = Date.now() - new Date(m.created_at as string).getTime() < UNSEND_WINDOW_MS
   return (
-    <article className={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} aria-label={`Message ${m.seq}`}>
+    <article
+      className={`msg${mine ? ' mine' : ''}`}
+      data-seq={m.seq}
+      aria-label={`Message ${m.seq}`}
+      tabIndex={-1}
+    >
       <div className="meta">
         <strong>{displayName(store.state, m.sender_id)}</strong>
         <time dateTime={String(m.created_at)}>{timeOf(m.created_at)}</time>

@@ -7,9 +7,10 @@ import { useStore } from './hooks'
 import { Dialog } from './Dialog'
 import { PresenceDot } from './Sidebar'
 import { Admin } from './Admin'
+import { Search } from './Search'
 import { timeOf } from './text'
 
-export type PanelName = 'new-room' | 'new-dm' | 'invite' | 'notifications' | 'friends' | 'admin'
+export type PanelName = 'search' | 'new-room' | 'new-dm' | 'invite' | 'notifications' | 'friends' | 'admin'
 
 const useAction = () => {
   const [error, setError] = useState<string | null>(null)
@@ -255,6 +256,7 @@ const Friends = ({ onOpenRoom }: { onOpenRoom: (id: string) => void }) => {
 }
 
 const TITLES: Record<PanelName, string> = {
+  search: 'Search',
   'new-room': 'New room',
   'new-dm': 'New direct message',
   invite: 'Invite someone',
@@ -273,6 +275,7 @@ export const Panels = ({
   onOpenRoom: (id: string) => void
 }) => (
   <Dialog title={TITLES[name]} onClose={onClose}>
+    {name === 'search' && <Search onOpenRoom={onOpenRoom} />}
     {name === 'new-room' && <NewRoom onOpenRoom={onOpenRoom} />}
     {name === 'new-dm' && <NewDm onOpenRoom={onOpenRoom} />}
     {name === 'invite' && <Invite />}

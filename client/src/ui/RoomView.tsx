@@ -32,6 +32,34 @@ export const RoomView = ({ roomId, onBack }: { roomId: string; onBack: () => voi
     return () => document.removeEventListener('visibilitychange', onVisible)
   }, [roomId])
 
+  // A search result: load older pages until the message is held (at most 40 pages), then scroll to it.
+  const jump = s.jumpTo?.roomId === roomId && loaded ? s.jumpTo.seq : null
+  useEffect(() => {
+    if (jump === null) return
+    stick.current = false
+    let cancelled = false
+    const go = async () => {
+      for (let i = 0; i < 40 && !cancelled; i++) {
+        const tl = timelineOf(store.state, roomId)
+        if (tl.oldest <= jump || !tl.hasOlder) break
+        await loadOlder(roomId)
+      }
+      store.update((st) => {
+        st.jumpTo = null
+      })
+      requestAnimationFrame(() => {
+        const el = listRef.current?.querySelector<HTMLElement>(`[data-seq="${jump}"]`)
+        el?.scrollIntoView({ block: 'center' })
+        el?.classList.add('jumped')
+        el?.focus()
+      })
+    }
+    void go()
+    return () => {
+      cancelled = true
+    }
+  }, [jump, roomId])
+
   const t = timelineOf(s, roomId)
   const messages = sortedMessages(t)
   const pending = s.pending.filter((p) => p.room_id === roomId)
