@@ -43,25 +43,39 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     const limit = query.limit ?? DEFAULT_LIMIT
     const since = JSON.stringify(query.since ?? {})
     const from = query.cursor ? decodeCursor(query.cursor) : { roomId: FIRST_ROOM, seq: 0 }
-    // My rooms of my org from the cursor's room on, each from max(my position, the cursor) when it is the
-    // cursor's room; rooms with nothing after the position are skipped on rooms.last_seq alone. Each room's
-    // messages come from the (room_id, seq) index, at most limit + 1 of them; the outer sort keeps
-    // limit + 1 in (room_id, seq) order (one more than asked tells has_more).
+    const changedSince = query.updated_after ?? null
+    // My rooms of my org from the cursor's room on; `from` is where the cursor left a room (0 in later rooms).
+    // Per room, from the (room_id, seq) index: the messages after my position (and after `from`); with
+    // `updated_after` also those up to my position changed since then (the (room_id, updated_at) index), so
+    // edits, unsends and deletes of what I hold come in the same pages. At most limit + 1 per room; the outer
+    // sort keeps limit + 1 in (room_id, seq) order (one more than asked tells has_more). Without
+    // `updated_after`, rooms with nothing after my position are skipped on rooms.last_seq alone.
     const page = this.db.raw(
       `with pos as (select key::uuid as room_id, value::bigint as seq from jsonb_each_text(?::jsonb)),
        mine as (
-         select rm.room_id,
-           case when rm.room_id = ?::uuid then greatest(coalesce(p.seq, 0), ?::bigint)
-                else coalesce(p.seq, 0) end as after
+         select rm.room_id, coalesce(p.seq, 0) as pos,
+           case when rm.room_id = ?::uuid then ?::bigint else 0 end as from_seq
          from room_members rm
          join rooms r on r.id = rm.room_id
          left join pos p on p.room_id = rm.room_id
-         where rm.user_id = ? and r.org_id = ? and r.last_seq > coalesce(p.seq, 0) ${query.cursor ? 'and rm.room_id >= ?::uuid' : ''}
+         where rm.user_id = ? and r.org_id = ?
+           ${changedSince ? '' : 'and r.last_seq > coalesce(p.seq, 0)'}
+           ${query.cursor ? 'and rm.room_id >= ?::uuid' : ''}
        )
        select m.* from mine
        cross join lateral (
-         select * from messages m where m.room_id = mine.room_id and m.seq > mine.after
-         order by m.seq limit ?
+         (select * from messages m
+          where m.room_id = mine.room_id and m.seq > greatest(mine.pos, mine.from_seq)
+          order by m.seq limit ?)
+         ${
+           changedSince
+             ? `union all
+         (select * from messages m
+          where m.room_id = mine.room_id and m.updated_at > ?::timestamptz
+            and m.seq > mine.from_seq and m.seq <= mine.pos
+          order by m.seq limit ?)`
+             : ''
+         }
        ) m
        order by m.room_id, m.seq
        limit ?`,
@@ -73,6 +87,7 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
         user.org_id,
         ...(query.cursor ? [from.roomId] : []),
         limit + 1,
+        ...(changedSince ? [changedSince, limit + 1] : []),
         limit + 1
       ]
     )

@@ -13,7 +13,8 @@ const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export const MAX_SINCE_ROOMS = 5000
 
 // `since`: per room, the seq up to which I hold every message (0 or absent: nothing yet). `cursor`: the
-// previous page's `next_cursor`, sent with the same `since`. `limit`: messages per page across all rooms.
+// previous page's `next_cursor`, sent with the same `since` and `updated_after`. `limit`: messages per page
+// across all rooms.
 export const catchUpQuerySchema = Type.Object(
   {
     since: Type.Optional(
@@ -21,6 +22,8 @@ export const catchUpQuerySchema = Type.Object(
         maxProperties: MAX_SINCE_ROOMS
       })
     ),
+    // Also the messages up to my positions changed (edited, unsent, deleted) after this server time.
+    updated_after: Type.Optional(Type.String({ format: 'date-time' })),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }))
   },

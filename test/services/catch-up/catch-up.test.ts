@@ -9,11 +9,11 @@ import type { ClientApplication } from '../../../src/client'
 type Since = Record<string, number>
 
 // Every page of a catch-up from `since`, with `limit` per page; asserts the pages chain by cursor.
-const catchUpAll = async (c: ClientApplication, since: Since, limit: number) => {
+const catchUpAll = async (c: ClientApplication, since: Since, limit: number, extra: object = {}) => {
   const pages: any[] = []
   let cursor: string | undefined
   for (;;) {
-    const query: any = { since, limit, ...(cursor ? { cursor } : {}) }
+    const query: any = { since, limit, ...extra, ...(cursor ? { cursor } : {}) }
     const page = await c.service('catch-up').find({ query })
     pages.push(page)
     assert.ok(page.data.length <= limit)
@@ -107,6 +107,55 @@ forEachTransport('catch-up', (transport) => {
     assert.ok(data[1].unsent_at && data[2].deleted_at)
   })
 
+  it('with updated_after also brings the changes to what I hold, as messages.find({ updated_after }) does', async () => {
+    const { admin, members } = await orgWith(pool.url, 1)
+    const a = await pool.client(admin)
+    const b = await pool.client(members[0])
+    const room = await a.service('rooms').create({ name: 'Held', member_ids: [members[0].id] } as any)
+    const quiet = await a.service('rooms').create({ name: 'Quiet', member_ids: [members[0].id] } as any)
+    await send(a, quiet.id, 2, 'quiet')
+    const sent = await send(b, room.id, 6, 'held')
+    // The server's time of the last thing I hold (updated_at: its transaction's start).
+    const t = sent[5].updated_at
+    await b.service('messages').patch(sent[1].id, { body: 'edited while away' })
+    await b.service('messages').patch(sent[3].id, { unsent: true })
+    await a.service('messages').remove(sent[4].id)
+    await send(a, room.id, 2, 'new')
+    const since = { [room.id]: 6, [quiet.id]: 2 }
+
+    const changed: any[] = []
+    for (let after = 0, more = true; more;) {
+      const query = {
+        room_id: room.id,
+        updated_after: t,
+        after,
+        before: 7,
+        order: 'asc' as const,
+        limit: 100
+      }
+      const page = await a.service('messages').find({ query })
+      changed.push(...page.data)
+      more = page.has_more
+      if (page.data.length) after = page.data[page.data.length - 1].seq
+    }
+    // 6 itself may come too: updated_after has millisecond precision, updated_at microseconds.
+    assert.deepEqual(
+      changed.map((m) => m.seq).filter((seq) => seq !== 6),
+      [2, 4, 5]
+    )
+    const expected = [...changed, ...(await perRoom(a, { [room.id]: 6 }))]
+    const { data } = await catchUpAll(a, since, 2)
+    assert.deepEqual(
+      data.map((m) => m.seq),
+      [7, 8],
+      'without updated_after only what is after my position'
+    )
+    const withChanges = await catchUpAll(a, since, 2, { updated_after: t })
+    assert.deepEqual(withChanges.data, expected)
+    assert.equal(withChanges.data[0].body, 'edited while away')
+    assert.ok(withChanges.data[1].unsent_at && withChanges.data[2].deleted_at)
+  })
+
   it('never brings rooms I left or was kicked from, and names rooms new to me and gone', async () => {
     const { admin, members } = await orgWith(pool.url, 1)
     const a = await pool.client(admin)
@@ -173,6 +222,7 @@ forEachTransport('catch-up', (transport) => {
     await rejectsWith(find({ since: { [room.id]: 'x' } }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ limit: 0 }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ limit: 1001 }), 'BadRequest', 'validation_error')
+    await rejectsWith(find({ updated_after: 'yesterday' }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ room_id: room.id }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ cursor: 'not-a-cursor' }), 'BadRequest', 'invalid_cursor')
     const forged = Buffer.from(`${room.id}.-1`).toString('base64url')
