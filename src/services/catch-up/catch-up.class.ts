@@ -49,7 +49,9 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     // `updated_after` also those up to my position changed since then (the (room_id, updated_at) index), so
     // edits, unsends and deletes of what I hold come in the same pages. At most limit + 1 per room; the outer
     // sort keeps limit + 1 in (room_id, seq) order (one more than asked tells has_more). Without
-    // `updated_after`, rooms with nothing after my position are skipped on rooms.last_seq alone.
+    // `updated_after`, rooms with nothing after my position are skipped on rooms.last_seq alone, and only the
+    // first limit + 2 rooms are read: each has a message to give (but the cursor's room, maybe), so a page of
+    // limit + 1 never reaches further, however many rooms I am in.
     const page = this.db.raw(
       `with pos as (select key::uuid as room_id, value::bigint as seq from jsonb_each_text(?::jsonb)),
        mine as (
@@ -61,6 +63,7 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
          where rm.user_id = ? and r.org_id = ?
            ${changedSince ? '' : 'and r.last_seq > coalesce(p.seq, 0)'}
            ${query.cursor ? 'and rm.room_id >= ?::uuid' : ''}
+         ${changedSince ? '' : 'order by rm.room_id limit ?'}
        )
        select m.* from mine
        cross join lateral (
@@ -86,6 +89,7 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
         user.id,
         user.org_id,
         ...(query.cursor ? [from.roomId] : []),
+        ...(changedSince ? [] : [limit + 2]),
         limit + 1,
         ...(changedSince ? [changedSince, limit + 1] : []),
         limit + 1

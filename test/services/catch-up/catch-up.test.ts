@@ -91,6 +91,25 @@ forEachTransport('catch-up', (transport) => {
     assert.deepEqual((await alice.service('catch-up').find({ query: { since: caughtUp } })).data, [])
   })
 
+  it('pages through more rooms than a page holds, one message per room', async () => {
+    const { admin, members } = await orgWith(pool.url, 1)
+    const a = await pool.client(admin)
+    const alice = await pool.client(members[0])
+    const since: Since = {}
+    for (let i = 0; i < 6; i++) {
+      const room = await a.service('rooms').create({ name: `Many ${i}`, member_ids: [members[0].id] } as any)
+      await send(a, room.id, 2, 'one')
+      since[room.id] = 1
+    }
+    const expected = await perRoom(alice, since)
+    assert.equal(expected.length, 6)
+    for (const limit of [1, 2, 4]) {
+      const { pages, data } = await catchUpAll(alice, since, limit)
+      assert.deepEqual(data, expected, `pages of ${limit}`)
+      assert.equal(pages.length, Math.ceil(6 / limit), 'has_more is exact: no empty last page')
+    }
+  })
+
   it('shows edits, unsends and deletes the way messages.find shows them', async () => {
     const { admin, members } = await orgWith(pool.url, 1)
     const a = await pool.client(admin)
