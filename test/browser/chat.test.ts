@@ -98,12 +98,22 @@ describe('web client (Chromium)', function () {
     await log(b).getByText('typing something').waitFor()
   })
 
-  it('an unsend shows the placeholder on both sides', async () => {
+  it('an edit and an unsend (placeholder) show on both sides', async () => {
     await createRoom(alice, 'unsend-room', [bob])
     const a = await pageFor(alice)
     const b = await pageFor(bob)
     await roomButton(a, 'unsend-room').click()
     await roomButton(b, 'unsend-room').click()
+    // An edit (Enter saves) reaches the other side live.
+    await sendText(a, 'meeting at 3')
+    await log(b).getByText('meeting at 3').waitFor()
+    const seq = await log(a).getByRole('article').filter({ hasText: 'meeting at 3' }).getAttribute('data-seq')
+    const edited = log(a).locator(`article[data-seq="${seq}"]`)
+    await edited.getByRole('button', { name: 'Edit' }).click()
+    await edited.getByLabel('Edit message').fill('meeting at 4')
+    await edited.getByLabel('Edit message').press('Enter')
+    const seen = log(b).getByRole('article').filter({ hasText: 'meeting at 4' })
+    await seen.getByText('(edited)').waitFor()
     await sendText(a, 'oops, wrong room')
     await log(b).getByText('oops, wrong room').waitFor()
     const mine = log(a).getByRole('article').filter({ hasText: 'oops, wrong room' })
@@ -117,7 +127,7 @@ describe('web client (Chromium)', function () {
     await failed.getByRole('button', { name: 'Retry' }).waitFor()
     await failed.getByRole('button', { name: 'Discard' }).click()
     await failed.waitFor({ state: 'detached' })
-    assert.equal(await log(b).getByRole('article').count(), 1)
+    assert.equal(await log(b).getByRole('article').count(), 2)
   })
 
   it('shows <img src=x onerror=...> as text and runs nothing', async () => {
