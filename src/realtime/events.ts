@@ -9,7 +9,7 @@ import { memberSchema } from '../services/members/members.schema'
 import { typingSchema } from '../services/typing/typing.schema'
 import { receiptSchema } from '../services/receipts/receipts.schema'
 import { userSchema } from '../services/users/users.schema'
-import { orgSchema } from '../services/orgs/orgs.schema'
+import { orgEventSchema } from '../services/orgs/orgs.schema'
 import { friendshipSchema } from '../services/friendships/friendships.schema'
 import { notificationPreferenceSchema } from '../services/notification-preferences/notification-preferences.schema'
 import { notificationSchema } from '../services/notifications/notifications.schema'
@@ -121,7 +121,11 @@ export const events: Record<string, EventSpec> = {
     schema: userEventSchema,
     description: 'The user was removed from the org.'
   },
-  'orgs patched': { audience: 'org', schema: orgSchema, description: 'The organization was renamed.' },
+  'orgs patched': {
+    audience: 'org',
+    schema: orgEventSchema,
+    description: 'The organization was renamed or its retention changed (never its ADMIN-only settings).'
+  },
   'friendships created': {
     audience: 'both users’ devices',
     schema: friendshipSchema,

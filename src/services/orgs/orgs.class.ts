@@ -8,6 +8,7 @@ import { recordAudit } from '../../audit'
 import { randomToken } from '../../auth/tokens'
 import { joinOrg } from '../../realtime/membership'
 import type { Org, OrgData, OrgPatch, OrgQuery } from './orgs.schema'
+import { checkSearchLanguage, checkUploadLimits, setSearchLanguage } from './org-settings'
 
 export type { Org, OrgData, OrgPatch, OrgQuery }
 
@@ -65,9 +66,15 @@ export class OrgService<ServiceParams extends Params = OrgParams>
 
   override async patch(id: any, data: any, params?: OrgParams): Promise<any> {
     if (id === null) throw new MethodNotAllowed('Patch one organization at a time')
+    const { search_language: language, upload_limits: limits, ...columns } = data
+    if (limits !== undefined) checkUploadLimits(this.app, limits)
+    if (language !== undefined) await checkSearchLanguage(this.Model, language)
     return this.Model.transaction(async (trx) => {
       const before = (await this._get(id, { ...params, transaction: { trx } } as any)) as Org
-      const [row] = await trx('orgs').where({ id }).update(data).returning('*')
+      if (limits !== undefined) columns.upload_limits = JSON.stringify(limits)
+      const [row] = await trx('orgs').where({ id }).update(columns).returning('*')
+      // After the orgs row (lock order); the trigger re-indexes the org's messages in this transaction.
+      if (language !== undefined) await setSearchLanguage(trx, row.id, language)
       await recordAudit(trx, {
         org_id: row.id,
         actor_id: params?.user?.id ?? null,
