@@ -75,11 +75,13 @@ export class MessageService
     return this._get(id, { ...params, knex: this.visible(params) })
   }
 
-  private checkLength(body: string) {
+  // `withFiles`: a message carrying files may have no text (like a file sent without a caption).
+  private checkLength(body: string, withFiles = false) {
     const max = this.app.get('limits').messageLength
     // Characters are code points (as PostgreSQL counts them), not UTF-16 units: an emoji is one, not two.
     const length = [...body].length
-    if (length === 0) throw new BadRequest('A message needs some text', { code: 'validation_error' })
+    if (length === 0 && !withFiles)
+      throw new BadRequest('A message needs some text', { code: 'validation_error' })
     if (length > max) {
       throw new BadRequest(`A message has at most ${max} characters`, { code: 'message_too_long', max })
     }
@@ -112,7 +114,7 @@ export class MessageService
     const user = requireUser(params)
     // Retries are not looked up first: the unique (sender_id, client_msg_id) index catches them in the insert
     // (the call rolls back, so no seq is used up), which saves a query on every first send.
-    this.checkLength(data.body)
+    this.checkLength(data.body, (data.upload_ids ?? []).length > 0)
     const mentions = await resolveMentions(this.Model, data.room_id, data.body, user.id)
     try {
       // One call: next seq under the room's row lock (gapless, strictly increasing), insert, sender's pointers.

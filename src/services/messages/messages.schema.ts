@@ -112,8 +112,9 @@ export const messageExternalResolver = resolve<Message, HookContext>({
 export const messageDataSchema = Type.Object(
   {
     room_id: Uuid,
-    // The configurable maximum (limits.messageLength) is checked after normalization by the service.
-    body: Type.String({ minLength: 1 }),
+    // The configurable maximum (limits.messageLength) is checked after normalization by the service, which
+    // also refuses an empty body unless the message carries files (a file needs no caption).
+    body: Type.String(),
     client_msg_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7E]+$' })),
     client_sent_at: Type.Optional(Type.String({ format: 'date-time' })),
     // Ready uploads of the sender, attached in the send's transaction.
