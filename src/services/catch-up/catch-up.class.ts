@@ -59,7 +59,7 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
            case when rm.room_id = ?::uuid then ?::bigint else 0 end as from_seq
          from room_members rm
          join rooms r on r.id = rm.room_id
-         left join pos p on p.room_id = rm.room_id
+         ${query.only_since ? 'join' : 'left join'} pos p on p.room_id = rm.room_id
          where rm.user_id = ? and r.org_id = ?
            ${changedSince ? '' : 'and r.last_seq > coalesce(p.seq, 0)'}
            ${query.cursor ? 'and rm.room_id >= ?::uuid' : ''}

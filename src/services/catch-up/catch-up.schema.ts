@@ -22,6 +22,9 @@ export const catchUpQuerySchema = Type.Object(
         maxProperties: MAX_SINCE_ROOMS
       })
     ),
+    // Only the rooms `since` names (rooms new to me are still listed, without their messages): lets a client
+    // with more rooms than a URL holds split its positions over several REST calls.
+    only_since: Type.Optional(Type.Boolean()),
     // Also the messages up to my positions changed (edited, unsent, deleted) after this server time.
     updated_after: Type.Optional(Type.String({ format: 'date-time' })),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

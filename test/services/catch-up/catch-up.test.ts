@@ -205,6 +205,16 @@ forEachTransport('catch-up', (transport) => {
       assert.deepEqual(page.new_rooms, [joined.id])
       assert.deepEqual(page.gone_rooms, [left.id, kicked.id].sort())
     }
+    // only_since: the rooms named only (the new one is listed, its history not brought).
+    const named = await catchUpAll(alice, since, 5, { only_since: true })
+    assert.deepEqual(
+      named.data.map((m) => [m.room_id, m.seq]),
+      [
+        [stays.id, 3],
+        [stays.id, 4]
+      ]
+    )
+    assert.deepEqual(named.pages[0].new_rooms, [joined.id])
   })
 
   it("never shows another org's rooms, even when asked for them by id", async () => {
@@ -242,6 +252,7 @@ forEachTransport('catch-up', (transport) => {
     await rejectsWith(find({ limit: 0 }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ limit: 1001 }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ updated_after: 'yesterday' }), 'BadRequest', 'validation_error')
+    await rejectsWith(find({ only_since: 'perhaps' }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ room_id: room.id }), 'BadRequest', 'validation_error')
     await rejectsWith(find({ cursor: 'not-a-cursor' }), 'BadRequest', 'invalid_cursor')
     const forged = Buffer.from(`${room.id}.-1`).toString('base64url')
