@@ -41,6 +41,8 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     const user = requireUser(params)
     const query = params.query ?? {}
     const limit = query.limit ?? DEFAULT_LIMIT
+    // Keys are uuids in any case: the same room named twice (upper and lower case) counts once, from the
+    // lower position (a room must never come twice).
     const since = JSON.stringify(query.since ?? {})
     const from = query.cursor ? decodeCursor(query.cursor) : { roomId: FIRST_ROOM, seq: 0 }
     const changedSince = query.updated_after ?? null
@@ -53,7 +55,9 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     // first limit + 2 rooms are read: each has a message to give (but the cursor's room, maybe), so a page of
     // limit + 1 never reaches further, however many rooms I am in.
     const page = this.db.raw(
-      `with pos as (select key::uuid as room_id, value::bigint as seq from jsonb_each_text(?::jsonb)),
+      `with pos as (
+         select key::uuid as room_id, min(value::bigint) as seq from jsonb_each_text(?::jsonb) group by 1
+       ),
        mine as (
          select rm.room_id, coalesce(p.seq, 0) as pos,
            case when rm.room_id = ?::uuid then ?::bigint else 0 end as from_seq
@@ -97,7 +101,7 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     )
     // Rooms I am in that `since` does not name (new to me), and rooms it names that I am not in (gone).
     const rooms = this.db.raw(
-      `with pos as (select key::uuid as room_id from jsonb_each_text(?::jsonb)),
+      `with pos as (select distinct key::uuid as room_id from jsonb_each_text(?::jsonb)),
        mine as (
          select rm.room_id from room_members rm join rooms r on r.id = rm.room_id
          where rm.user_id = ? and r.org_id = ?

@@ -85,6 +85,11 @@ forEachTransport('catch-up', (transport) => {
     const whole = await alice.service('catch-up').find({ query: { since, limit: 1000 } })
     assert.deepEqual(whole.data, expected)
     assert.equal(whole.has_more, false)
+    // A room named twice (in upper and lower case) still comes once, from the lower position.
+    const twice = { ...since, [rooms[0].id.toUpperCase()]: 5 }
+    const once = await alice.service('catch-up').find({ query: { since: twice, limit: 1000 } })
+    assert.deepEqual(once.data, expected)
+    assert.deepEqual([once.new_rooms, once.gone_rooms], [[], []])
     const caughtUp: Since = {}
     for (const m of data) caughtUp[m.room_id] = m.seq
     caughtUp[rooms[2].id] = 3
