@@ -5,15 +5,14 @@ import { store } from './store'
 import {
   catchUp,
   changeMessage,
-  flushPending,
   loadFriends,
   loadNotifications,
   loadOrg,
   loadPeople,
   loadRooms,
-  receiveMessage,
-  restorePending
+  receiveMessage
 } from './sync'
+import { flushPending, restorePending } from './outbox'
 
 export type Phase = 'loading' | 'signed-out' | 'no-org' | 'ready'
 

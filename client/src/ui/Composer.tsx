@@ -2,7 +2,7 @@
 import { useRef, useState } from 'react'
 import { client } from '../api'
 import { store } from '../store'
-import { send } from '../sync'
+import { send } from '../outbox'
 
 export const Composer = ({ roomId, disabled }: { roomId: string; disabled: boolean }) => {
   const [text, setText] = useState('')

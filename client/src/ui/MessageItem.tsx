@@ -4,7 +4,7 @@ import type { Message } from '../../../src/client'
 import { client, errorText } from '../api'
 import { displayName, store } from '../store'
 import type { Pending } from '../store'
-import { discard, retry } from '../sync'
+import { discard, retry } from '../outbox'
 import { Linkified, timeOf } from './text'
 
 const UNSEND_WINDOW_MS = 60 * 60 * 1000
