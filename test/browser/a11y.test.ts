@@ -97,7 +97,10 @@ describe('web client accessibility and layout (Chromium)', function () {
       await box.press('Shift+Enter')
       await box.pressSequentially('second line')
       await box.press('Enter')
-      await page.getByRole('log').getByText(/first line\s+second line/).waitFor()
+      await page
+        .getByRole('log')
+        .getByText(/first line\s+second line/)
+        .waitFor()
       const width = await page.evaluate(() => document.documentElement.scrollWidth)
       assert.ok(width <= 375, `page is ${width}px wide`)
       await shot(page, 'mobile-room')
