@@ -5,6 +5,8 @@ import { forEachTransport } from '../../helpers/clients'
 import { createOrg } from '../../helpers/fixtures'
 import { clientPool, memberOf, orgWith, rejectsWith } from '../rooms/helpers'
 import type { ClientApplication } from '../../../src/client'
+import { catchUpExternalResolver } from '../../../src/services/catch-up/catch-up.schema'
+import { messageExternalResolver } from '../../../src/services/messages/messages.schema'
 
 type Since = Record<string, number>
 
@@ -262,5 +264,12 @@ forEachTransport('catch-up', (transport) => {
     await rejectsWith(find({ cursor: 'not-a-cursor' }), 'BadRequest', 'invalid_cursor')
     const forged = Buffer.from(`${room.id}.-1`).toString('base64url')
     await rejectsWith(find({ cursor: forged }), 'BadRequest', 'invalid_cursor')
+  })
+})
+
+describe('catch-up items', () => {
+  it('resolve every external field messages.find resolves (a new one there must be added here)', () => {
+    const fields = (resolver: any) => Object.keys(resolver.options.properties).sort()
+    assert.deepEqual(fields(catchUpExternalResolver), fields(messageExternalResolver))
   })
 })
