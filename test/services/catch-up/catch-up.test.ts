@@ -4,51 +4,8 @@ import assert from 'node:assert/strict'
 import { forEachTransport } from '../../helpers/clients'
 import { createOrg } from '../../helpers/fixtures'
 import { clientPool, memberOf, orgWith, rejectsWith } from '../rooms/helpers'
-import type { ClientApplication } from '../../../src/client'
-import { catchUpExternalResolver } from '../../../src/services/catch-up/catch-up.schema'
-import { messageExternalResolver } from '../../../src/services/messages/messages.schema'
-
-type Since = Record<string, number>
-
-// Every page of a catch-up from `since`, with `limit` per page; asserts the pages chain by cursor.
-const catchUpAll = async (c: ClientApplication, since: Since, limit: number, extra: object = {}) => {
-  const pages: any[] = []
-  let cursor: string | undefined
-  for (;;) {
-    const query: any = { since, limit, ...extra, ...(cursor ? { cursor } : {}) }
-    const page = await c.service('catch-up').find({ query })
-    pages.push(page)
-    assert.ok(page.data.length <= limit)
-    if (!page.has_more) {
-      assert.equal(page.next_cursor, null)
-      break
-    }
-    assert.equal(page.data.length, limit, 'a page with more after it is full')
-    cursor = page.next_cursor!
-  }
-  return { pages, data: pages.flatMap((p) => p.data) }
-}
-
-// What messages.find answers after each position, room by room in room id order: the expected catch-up.
-const perRoom = async (c: ClientApplication, since: Since) => {
-  const out: any[] = []
-  for (const roomId of Object.keys(since).sort()) {
-    for (let after = since[roomId], more = true; more;) {
-      const page = await c.service('messages').find({ query: { room_id: roomId, after, limit: 100 } })
-      out.push(...page.data)
-      more = page.has_more
-      if (page.data.length) after = page.data[page.data.length - 1].seq
-    }
-  }
-  return out
-}
-
-const send = async (c: ClientApplication, roomId: string, n: number, label: string) => {
-  const sent = []
-  for (let i = 0; i < n; i++)
-    sent.push(await c.service('messages').create({ room_id: roomId, body: `${label} ${i}` }))
-  return sent
-}
+import { catchUpAll, perRoom, send } from './helpers'
+import type { Since } from './helpers'
 
 forEachTransport('catch-up', (transport) => {
   const pool = clientPool(transport)
@@ -115,71 +72,6 @@ forEachTransport('catch-up', (transport) => {
       assert.deepEqual(data, expected, `pages of ${limit}`)
       assert.equal(pages.length, Math.ceil(6 / limit), 'has_more is exact: no empty last page')
     }
-  })
-
-  it('shows edits, unsends and deletes the way messages.find shows them', async () => {
-    const { admin, members } = await orgWith(pool.url, 1)
-    const a = await pool.client(admin)
-    const b = await pool.client(members[0])
-    const room = await a.service('rooms').create({ name: 'Changes', member_ids: [members[0].id] } as any)
-    const sent = await send(b, room.id, 4, 'note')
-    await b.service('messages').patch(sent[0].id, { body: 'edited' })
-    await b.service('messages').patch(sent[1].id, { unsent: true })
-    await a.service('messages').remove(sent[2].id)
-    const since = { [room.id]: 0 }
-    const { data } = await catchUpAll(a, since, 2)
-    assert.deepEqual(data, await perRoom(a, since))
-    assert.equal(data[0].body, 'edited')
-    assert.ok(data[1].unsent_at && data[2].deleted_at)
-  })
-
-  it('with updated_after also brings the changes to what I hold, as messages.find({ updated_after }) does', async () => {
-    const { admin, members } = await orgWith(pool.url, 1)
-    const a = await pool.client(admin)
-    const b = await pool.client(members[0])
-    const room = await a.service('rooms').create({ name: 'Held', member_ids: [members[0].id] } as any)
-    const quiet = await a.service('rooms').create({ name: 'Quiet', member_ids: [members[0].id] } as any)
-    await send(a, quiet.id, 2, 'quiet')
-    const sent = await send(b, room.id, 6, 'held')
-    // The server's time of the last thing I hold (updated_at: its transaction's start).
-    const t = sent[5].updated_at
-    await b.service('messages').patch(sent[1].id, { body: 'edited while away' })
-    await b.service('messages').patch(sent[3].id, { unsent: true })
-    await a.service('messages').remove(sent[4].id)
-    await send(a, room.id, 2, 'new')
-    const since = { [room.id]: 6, [quiet.id]: 2 }
-
-    const changed: any[] = []
-    for (let after = 0, more = true; more;) {
-      const query = {
-        room_id: room.id,
-        updated_after: t,
-        after,
-        before: 7,
-        order: 'asc' as const,
-        limit: 100
-      }
-      const page = await a.service('messages').find({ query })
-      changed.push(...page.data)
-      more = page.has_more
-      if (page.data.length) after = page.data[page.data.length - 1].seq
-    }
-    // 6 itself may come too: updated_after has millisecond precision, updated_at microseconds.
-    assert.deepEqual(
-      changed.map((m) => m.seq).filter((seq) => seq !== 6),
-      [2, 4, 5]
-    )
-    const expected = [...changed, ...(await perRoom(a, { [room.id]: 6 }))]
-    const { data } = await catchUpAll(a, since, 2)
-    assert.deepEqual(
-      data.map((m) => m.seq),
-      [7, 8],
-      'without updated_after only what is after my position'
-    )
-    const withChanges = await catchUpAll(a, since, 2, { updated_after: t })
-    assert.deepEqual(withChanges.data, expected)
-    assert.equal(withChanges.data[0].body, 'edited while away')
-    assert.ok(withChanges.data[1].unsent_at && withChanges.data[2].deleted_at)
   })
 
   it('never brings rooms I left or was kicked from, and names rooms new to me and gone', async () => {
@@ -264,12 +156,5 @@ forEachTransport('catch-up', (transport) => {
     await rejectsWith(find({ cursor: 'not-a-cursor' }), 'BadRequest', 'invalid_cursor')
     const forged = Buffer.from(`${room.id}.-1`).toString('base64url')
     await rejectsWith(find({ cursor: forged }), 'BadRequest', 'invalid_cursor')
-  })
-})
-
-describe('catch-up items', () => {
-  it('resolve every external field messages.find resolves (a new one there must be added here)', () => {
-    const fields = (resolver: any) => Object.keys(resolver.options.properties).sort()
-    assert.deepEqual(fields(catchUpExternalResolver), fields(messageExternalResolver))
   })
 })
