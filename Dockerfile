@@ -11,9 +11,13 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.migrations.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# The web client (client/ → public/ by Vite) imports the typed client from src/, so it builds after the sources.
+COPY vite.config.ts ./
+COPY client ./client
+COPY public ./public
+RUN npm run build && npm run build:client && npm prune --omit=dev --no-audit --no-fund
 
-# ---- runtime: node_modules without dev dependencies, lib/, config and public; no sources, no compiler
+# ---- runtime: node_modules without dev dependencies, lib/, config and the built public/; no sources, no compiler
 FROM node:20-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -25,7 +29,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/lib ./lib
 COPY config ./config
-COPY public ./public
+COPY --from=build /app/public ./public
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 USER node

@@ -53,7 +53,13 @@ const securityHeaders = (publicDir: string) => {
     )
   return helmet({
     contentSecurityPolicy: {
-      directives: { scriptSrc: ["'self'", ...hashes('script')], styleSrc: ["'self'", ...hashes('style')] }
+      directives: {
+        scriptSrc: ["'self'", ...hashes('script')],
+        styleSrc: ["'self'", ...hashes('style')],
+        // Self-hosters often serve plain http on a LAN address: upgrading its script requests to https would
+        // break the page. Behind TLS, HSTS (helmet's default) already keeps browsers on https.
+        upgradeInsecureRequests: null
+      }
     }
   })
 }

@@ -139,6 +139,7 @@ describe('operations: production build and image', function () {
     assert.equal((dockerfile.match(/^FROM /gm) ?? []).length, 2, 'a build stage and a runtime stage')
     assert.match(dockerfile, /RUN npm ci\b/)
     assert.match(dockerfile, /npm run build/)
+    assert.match(dockerfile, /npm run build:client/, 'the image serves the built web client')
     assert.match(dockerfile, /npm prune --omit=dev/)
     assert.match(dockerfile, /^USER node$/m)
     assert.match(dockerfile, /^HEALTHCHECK .*\n.*\/health\/ready/m)
@@ -146,8 +147,17 @@ describe('operations: production build and image', function () {
     assert.match(dockerfile, /NODE_ENV=production/)
     assert.match(dockerfile, /^CMD \["node", "lib\/index.js"\]$/m)
     const ignored = fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n')
-    for (const needed of ['src', 'migrations', 'config', 'public', 'package.json', 'tsconfig.build.json'])
-      assert.ok(!ignored.includes(needed), `.dockerignore leaves out ${needed}`)
+    const needs = [
+      'src',
+      'migrations',
+      'config',
+      'public',
+      'client',
+      'vite.config.ts',
+      'package.json',
+      'tsconfig.build.json'
+    ]
+    for (const needed of needs) assert.ok(!ignored.includes(needed), `.dockerignore leaves out ${needed}`)
   })
 
   it('docker-compose.yml runs two app replicas with PostgreSQL and Redis', () => {
