@@ -183,6 +183,7 @@ export class ClientState {
             id: last.id,
             seq: last.seq,
             sender_id: last.sender_id,
+            sender_kind: last.sender_kind,
             body: last.body.slice(0, PREVIEW_LENGTH),
             kind: last.kind,
             created_at: last.created_at,
