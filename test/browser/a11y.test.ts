@@ -99,7 +99,7 @@ describe('web client accessibility and layout (Chromium)', function () {
       await box.press('Enter')
       await page
         .getByRole('log')
-        .getByText(/first line\s+second line/)
+        .getByText(/^first line\s+second line$/)
         .waitFor()
       const width = await page.evaluate(() => document.documentElement.scrollWidth)
       assert.ok(width <= 375, `page is ${width}px wide`)

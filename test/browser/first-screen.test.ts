@@ -45,13 +45,18 @@ describe('first screen with a big history (Chromium)', function () {
     // 10,000 messages straight into the tables (through the API this would take minutes), as the send
     // function leaves them: gapless seqs and the room's counter.
     const db = server.app.get('postgresqlClient')
-    await db.raw(
-      `insert into messages (org_id, room_id, seq, sender_id, body, created_at, updated_at)
+    // One statement through every messages trigger (search, webhooks, analytics): more than the app's
+    // statement timeout allows on a loaded machine, so this seeding transaction lifts it.
+    await db.transaction(async (trx: any) => {
+      await trx.raw('set local statement_timeout = 0')
+      await trx.raw(
+        `insert into messages (org_id, room_id, seq, sender_id, body, created_at, updated_at)
        select ?, ?, s, case when s % 2 = 0 then ?::uuid else ?::uuid end, 'history message ' || s,
               now() - (10000 - s) * interval '1 second', now() - (10000 - s) * interval '1 second'
        from generate_series(1, 10000) s`,
-      [orgId, big.body.id, admin.id, bob.id]
-    )
+        [orgId, big.body.id, admin.id, bob.id]
+      )
+    })
     await db('rooms').where({ id: big.body.id }).update({ last_seq: 10000, last_message_at: db.fn.now() })
 
     const context = await browser.newContext()
