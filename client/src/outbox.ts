@@ -31,7 +31,8 @@ const deliver = async (p: Pending) => {
       room_id: p.room_id,
       body: p.body,
       client_msg_id: p.client_msg_id,
-      client_sent_at: p.client_sent_at
+      client_sent_at: p.client_sent_at,
+      ...(p.upload_ids?.length ? { upload_ids: p.upload_ids } : {})
     })
     store.update((s) => receiveMessage(s, m))
   } catch (e) {
@@ -46,11 +47,12 @@ const deliver = async (p: Pending) => {
   savePending()
 }
 
-export const send = (roomId: string, body: string) => {
+export const send = (roomId: string, body: string, uploadIds: string[] = []) => {
   const p: Pending = {
     client_msg_id: crypto.randomUUID(),
     room_id: roomId,
     body,
+    ...(uploadIds.length ? { upload_ids: uploadIds } : {}),
     client_sent_at: new Date().toISOString(),
     status: 'pending'
   }

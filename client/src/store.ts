@@ -7,6 +7,7 @@ export interface Pending {
   client_msg_id: string
   room_id: string
   body: string
+  upload_ids?: string[]
   client_sent_at: string
   status: 'pending' | 'failed'
   error?: string

@@ -1,6 +1,7 @@
 // One message: sender, time, text (linkified, never HTML), edit and unsend for the sender, "seen by".
 import { useState } from 'react'
 import type { Message } from '../../../src/client'
+import type { Attachment } from '../../../src/services/messages/messages.schema'
 import { client, errorText } from '../api'
 import { displayName, store } from '../store'
 import type { Pending } from '../store'
@@ -54,9 +55,14 @@ export const MessageItem = ({ m, mine, seenBy }: { m: Message; mine: boolean; se
           }}
         />
       ) : (
-        <p className="body">
-          <Linkified text={m.body} />
-        </p>
+        <>
+          {m.body && (
+            <p className="body">
+              <Linkified text={m.body} />
+            </p>
+          )}
+          <Files files={m.uploads ?? []} />
+        </>
       )}
       {mine && !gone && !editing && (
         <div className="actions">
@@ -84,6 +90,24 @@ export const MessageItem = ({ m, mine, seenBy }: { m: Message; mine: boolean; se
   )
 }
 
+// Images are previewed (the signed URL serves them inline); other files are a download link.
+const Files = ({ files }: { files: Attachment[] }) =>
+  files.length === 0 ? null : (
+    <div className="files">
+      {files.map((f) =>
+        f.content_type.startsWith('image/') ? (
+          <a key={f.id} href={f.url} target="_blank" rel="noopener noreferrer">
+            <img src={f.url} alt={f.filename} loading="lazy" />
+          </a>
+        ) : (
+          <a key={f.id} href={f.url} download={f.filename} rel="noopener noreferrer">
+            {`Download ${f.filename} (${Math.ceil(f.size / 1024)} KB)`}
+          </a>
+        )
+      )}
+    </div>
+  )
+
 export const PendingItem = ({ p }: { p: Pending }) => (
   <article
     className={`msg mine ${p.status}`}
@@ -97,6 +121,7 @@ export const PendingItem = ({ p }: { p: Pending }) => (
     </div>
     <p className="body">
       <Linkified text={p.body} />
+      {p.upload_ids?.length ? ` (${p.upload_ids.length} file${p.upload_ids.length > 1 ? 's' : ''})` : ''}
     </p>
     {p.status === 'failed' && (
       <div className="actions">
