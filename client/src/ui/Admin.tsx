@@ -1,4 +1,4 @@
-// The ADMIN page: members (role, suspend, ban), pending invites, the audit log and API keys.
+// The ADMIN page: members (role, suspend, ban), pending invites, the audit log, API keys, webhooks, analytics.
 import { useEffect, useState } from 'react'
 import type { FormEvent } from 'react'
 import type { ApiKey, AuditLog, Invite } from '../../../src/client'
@@ -6,8 +6,10 @@ import { client, errorText } from '../api'
 import { displayName, store } from '../store'
 import { useStore } from './hooks'
 import { timeOf } from './text'
+import { Analytics } from './Analytics'
+import { Webhooks } from './Webhooks'
 
-type Tab = 'members' | 'invites' | 'audit' | 'keys'
+type Tab = 'members' | 'invites' | 'audit' | 'keys' | 'webhooks' | 'analytics'
 
 const SCOPES = ['users:read', 'orgs:read', 'invites:read', 'invites:write', 'audit:read']
 
@@ -63,9 +65,18 @@ export const Admin = () => {
   return (
     <div className="admin">
       <div className="tabs" role="tablist" aria-label="Administration sections">
-        {(['members', 'invites', 'audit', 'keys'] as Tab[]).map((t) => (
+        {(['members', 'invites', 'audit', 'keys', 'webhooks', 'analytics'] as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
-            {{ members: 'Members', invites: 'Invites', audit: 'Audit log', keys: 'API keys' }[t]}
+            {
+              {
+                members: 'Members',
+                invites: 'Invites',
+                audit: 'Audit log',
+                keys: 'API keys',
+                webhooks: 'Webhooks',
+                analytics: 'Analytics'
+              }[t]
+            }
           </button>
         ))}
       </div>
@@ -217,6 +228,8 @@ export const Admin = () => {
           </ul>
         </div>
       )}
+      {tab === 'webhooks' && <Webhooks />}
+      {tab === 'analytics' && <Analytics />}
     </div>
   )
 }
