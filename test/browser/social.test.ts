@@ -116,7 +116,7 @@ describe('web client: notifications, friends, mute (Chromium)', function () {
     await until('the page shows them', async () => (await unreadOf(e)) === before)
     await e
       .getByRole('navigation', { name: 'Rooms' })
-      .getByRole('button', { name: new RegExp(alice.name) })
+      .getByRole('button', { name: new RegExp(`Test ${alice.username}`) })
       .click()
     await e.getByRole('button', { name: 'Mute', exact: true, pressed: false }).click()
     await e.getByRole('button', { name: 'Unmute', exact: true, pressed: true }).waitFor()
