@@ -102,6 +102,8 @@ describe('web client: attachments (Chromium)', function () {
     )
     assert.equal(width, 2)
     await log(a).getByRole('img', { name: 'dot.png' }).waitFor()
+    // A file without a caption still has a room preview.
+    await b.getByRole('navigation', { name: 'Rooms' }).getByText('sent a file').waitFor()
   })
 
   it('another kind of file is a download link; a refused file shows why', async () => {

@@ -22,7 +22,8 @@ const preview = (s: State, room: ReturnType<typeof roomsByActivity>[number]) => 
   if (m.unsent) return 'This message was unsent.'
   if (m.deleted) return 'This message was deleted.'
   const who = m.sender_id === s.me?.id ? 'You' : displayName(s, m.sender_id)
-  return `${who}: ${m.body}`
+  // A file sent without a caption has an empty body: say what it is instead of showing nothing.
+  return `${who}: ${m.body || (m.kind === 'file' ? 'sent a file' : '')}`
 }
 
 export const RoomList = ({ onOpen }: { onOpen: (id: string) => void }) => {
