@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
 import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, startWebServer, until } from './helpers'
+import { ensureClientBuilt, launch, logIn, shot, startWebServer, until } from './helpers'
 import type { Browser } from './helpers'
 
 describe('web client: admin analytics and webhooks (Chromium)', function () {
@@ -15,8 +15,8 @@ describe('web client: admin analytics and webhooks (Chromium)', function () {
   let bob: Account
   const contexts: BrowserContext[] = []
 
-  const adminPage = async (tab: string) => {
-    const context = await browser.newContext()
+  const adminPage = async (tab: string, size?: { width: number; height: number }) => {
+    const context = await browser.newContext(size)
     contexts.push(context)
     const page = await context.newPage()
     page.on('pageerror', (error) => console.error('page error:', error))
@@ -81,6 +81,7 @@ describe('web client: admin analytics and webhooks (Chromium)', function () {
       ['3', '2']
     )
     assert.match(senders[0][0], new RegExp(`@${alice.username}`))
+    await shot(page, 'admin-analytics')
   })
 
   it('webhooks: created with the secret shown once, turned off, pinged, deliveries listed', async () => {
@@ -112,5 +113,21 @@ describe('web client: admin analytics and webhooks (Chromium)', function () {
     await list.getByRole('button', { name: 'Deliveries' }).click()
     const deliveries = page.getByRole('table', { name: /Deliveries of/ })
     await deliveries.getByText('ping').waitFor()
+  })
+
+  it('both panels fit a 375 px wide screen (no sideways scrolling)', async () => {
+    const page = await adminPage('Analytics', { width: 375, height: 720 })
+    await page.getByRole('img', { name: /Messages per day/ }).waitFor()
+    const fits = () =>
+      page.evaluate(() => {
+        const dialog = document.querySelector('[role="dialog"]')!
+        return [document.documentElement.scrollWidth, dialog.scrollWidth - dialog.clientWidth]
+      })
+    const [page1, dialog1] = await fits()
+    assert.ok(page1 <= 375 && dialog1 <= 0, `analytics: page ${page1}px, dialog overflows by ${dialog1}px`)
+    await page.getByRole('tab', { name: 'Webhooks' }).click()
+    await page.getByLabel('Webhook URL').waitFor()
+    const [page2, dialog2] = await fits()
+    assert.ok(page2 <= 375 && dialog2 <= 0, `webhooks: page ${page2}px, dialog overflows by ${dialog2}px`)
   })
 })
