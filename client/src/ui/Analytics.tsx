@@ -9,7 +9,7 @@ type Period = '7d' | '30d' | '90d'
 // table-like label so the numbers are readable without the picture.
 const BarChart = ({ title, points }: { title: string; points: Array<{ label: string; value: number }> }) => {
   const max = Math.max(1, ...points.map((p) => p.value))
-  const width = 300
+  const width = 600
   const height = 100
   const step = width / Math.max(1, points.length)
   const total = points.reduce((sum, p) => sum + p.value, 0)
@@ -22,7 +22,6 @@ const BarChart = ({ title, points }: { title: string; points: Array<{ label: str
         viewBox={`0 0 ${width} ${height + 14}`}
         role="img"
         aria-label={`${title} per day: ${points.map((p) => `${p.label} ${p.value}`).join(', ')}`}
-        preserveAspectRatio="none"
       >
         {points.map((p, i) => {
           const h = (p.value / max) * height
@@ -39,6 +38,7 @@ const BarChart = ({ title, points }: { title: string; points: Array<{ label: str
             </rect>
           )
         })}
+        <line x1={0} x2={width} y1={height} y2={height} className="baseline" />
         <text x={0} y={height + 12} className="axis">
           {points[0]?.label}
         </text>
