@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
 import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, startWebServer, until } from './helpers'
+import { ensureClientBuilt, launch, logIn, shot, startWebServer, until } from './helpers'
 import type { Browser } from './helpers'
 
 // A real 2x2 PNG built here (signature, IHDR, IDAT, IEND with CRCs): the server's check reads the first bytes.
@@ -122,5 +122,6 @@ describe('web client: attachments (Chromium)', function () {
     // Declared a PNG, but the bytes are not one: the check refuses it and the composer says so.
     await a.getByLabel('Attach file').setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: pdf })
     await a.getByLabel('Attachments').getByRole('alert').waitFor()
+    await shot(a, 'upload-composer')
   })
 })
