@@ -50,8 +50,40 @@ const caller =
     return json
   }
 
+// A 2x2 RGB PNG (red, green / blue, white): the server's check reads its signature, so it must be a real one.
+const DEMO_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=',
+  'base64'
+)
+
+// uploads.create -> PUT the bytes where it says -> the check job marks it ready (polled, with a deadline).
+const uploadPng = async (call: Call, url: string, token: string, filename: string) => {
+  const upload = await call(
+    'POST',
+    '/uploads',
+    { filename, content_type: 'image/png', size: DEMO_PNG.length },
+    token
+  )
+  const put = await fetch(new URL(upload.upload_url, url), {
+    method: upload.upload_method ?? 'PUT',
+    headers: upload.upload_headers ?? {},
+    body: DEMO_PNG
+  })
+  if (!put.ok) throw new Error(`PUT ${filename}: ${put.status} ${await put.text()}`)
+  // The S3 driver wants the completion step; the local one completed on its PUT (then this answers as is).
+  await call('PATCH', `/uploads/${upload.id}`, { status: 'uploaded' }, token)
+  const deadline = Date.now() + 30000
+  for (;;) {
+    const { status, reason } = await call('GET', `/uploads/${upload.id}`, undefined, token)
+    if (status === 'ready') return upload.id as string
+    if (status === 'rejected') throw new Error(`upload ${filename} rejected: ${reason}`)
+    if (Date.now() > deadline) throw new Error(`upload ${filename} still ${status} after 30 s`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 // Seeds through the public API of an in-process server, so every row is what real clients would create.
-const seed = async (call: Call, messages: number) => {
+const seed = async (call: Call, url: string, messages: number) => {
   const login = async (username: string) =>
     (
       await call('POST', '/authentication', {
@@ -122,6 +154,14 @@ const seed = async (call: Call, messages: number) => {
     const mention = i % 9 === 0 ? `@${pick(others, i)} ` : ''
     await call('POST', '/messages', { room_id: room.id, body: `${mention}${pick(LINES, i)}` }, tokens[sender])
   }
+  // A picture in #general, so the demo shows a file preview too.
+  const picture = await uploadPng(call, url, tokens.margaret, 'whiteboard.png')
+  await call(
+    'POST',
+    '/messages',
+    { room_id: created[0].id, body: 'The whiteboard from this morning', upload_ids: [picture] },
+    tokens.margaret
+  )
   // Reads: most people are nearly caught up; Grace has a backlog so the badges show something.
   for (const person of DEMO_PEOPLE) {
     const mine = await call('GET', '/rooms?$limit=100', undefined, tokens[person.username])
@@ -150,7 +190,8 @@ export const runDemo = async (overrides: Partial<Configuration> = {}, messages =
   await migrateLatest(app.get('postgresqlClient'))
   const server: Server = await app.listen(0, '127.0.0.1')
   if (!server.listening) await new Promise((resolve) => server.once('listening', resolve))
-  const call = caller(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const call = caller(url)
   try {
     const seeded = await call('POST', '/authentication', {
       strategy: 'local',
@@ -160,7 +201,7 @@ export const runDemo = async (overrides: Partial<Configuration> = {}, messages =
       () => true,
       () => false
     )
-    if (!seeded) await seed(call, messages)
+    if (!seeded) await seed(call, url, messages)
     return { alreadySeeded: seeded }
   } finally {
     app.io?.local.disconnectSockets(true)

@@ -6,7 +6,7 @@ import { sharedServer } from '../helpers/server'
 
 describe('npm run demo', function () {
   this.timeout(60000)
-  it('creates the demo org with roles, rooms, a DM, messages with mentions and reads, once', async () => {
+  it('creates the demo org with roles, rooms, a DM, messages with mentions, reads and a picture, once', async () => {
     const database = { url: process.env.DATABASE_URL!, dataDir: './data/test-unused', poolMax: 5 }
     assert.deepEqual(await runDemo({ database }, 60), { alreadySeeded: false })
     assert.deepEqual(await runDemo({ database }, 60), { alreadySeeded: true })
@@ -33,5 +33,16 @@ describe('npm run demo', function () {
       page.body.data.some((m: any) => m.mentions.length > 0),
       'mentions'
     )
+    // The picture: attached to a message in #general, checked (ready) and downloadable by a room member.
+    const withFile = page.body.data.filter((m: any) => m.uploads?.length > 0)
+    assert.equal(withFile.length, 1, 'one message with a file')
+    const [file] = withFile[0].uploads
+    assert.equal(file.content_type, 'image/png')
+    const upload = await api(url, 'GET', `/uploads/${file.id}`, undefined, bearer(grace.accessToken))
+    assert.equal(upload.status, 200, JSON.stringify(upload.body))
+    assert.equal(upload.body.status, 'ready')
+    const bytes = await fetch(new URL(file.url, url))
+    assert.equal(bytes.status, 200)
+    assert.deepEqual([...new Uint8Array(await bytes.arrayBuffer()).slice(0, 4)], [0x89, 0x50, 0x4e, 0x47])
   })
 })
