@@ -106,9 +106,21 @@ export const refresh = async (): Promise<User> => {
   return result.user as User
 }
 
+// An OAuth login comes back as /#access_token=…&refresh_token=…: keep both like a password login's, and take
+// them out of the address bar (history, screenshots, a copied link must not carry a session).
+const adoptOAuthTokens = async () => {
+  const hash = new URLSearchParams(window.location.hash.slice(1))
+  const accessToken = hash.get('access_token')
+  if (!accessToken) return
+  await client.authentication.setAccessToken(accessToken)
+  keepRefresh(hash.get('refresh_token'))
+  window.history.replaceState(null, '', window.location.pathname + window.location.search)
+}
+
 // On page load and after a reconnect: the stored access token, else the refresh token. A refusal of both
 // (expired, revoked, suspended) means the person has to log in again.
 export const resume = async (force = false): Promise<User | null> => {
+  await adoptOAuthTokens()
   try {
     const result = await client.reAuthenticate(force)
     schedule(result.accessToken)

@@ -4,6 +4,8 @@ import path from 'node:path'
 import { chromium } from 'playwright-core'
 import type { BrowserContext, Page } from 'playwright-core'
 import type { Server } from 'node:http'
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app'
 import { startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
@@ -62,6 +64,38 @@ export const restartWebServer = async (old: TestServer): Promise<TestServer> => 
   return {
     app,
     url: old.url,
+    stop: async () => {
+      app.io?.local.disconnectSockets(true)
+      server.closeAllConnections()
+      await app.teardown()
+    }
+  }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+
+// A web server whose address is known before the app is built (publicUrl: an OAuth callback URL needs it).
+export const startPublicWebServer = async (
+  overrides: (url: string) => Partial<Configuration>
+): Promise<TestServer> => {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const database = { url: process.env.DATABASE_URL!, dataDir: './data/test-unused', poolMax: 10 }
+  const app = createApp({ database, publicUrl: url, ...overrides(url) })
+  const server: Server = await app.listen(port, '127.0.0.1')
+  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve))
+  app.set('origins', [...app.get('origins'), url])
+  return {
+    app,
+    url,
     stop: async () => {
       app.io?.local.disconnectSockets(true)
       server.closeAllConnections()

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict'
 import configuration from '@feathersjs/configuration'
 import type { BrowserContext, Page } from 'playwright-core'
+import { api } from '../helpers/fixtures'
 import type { TestServer } from '../helpers/server'
 import { startMockIdp } from '../e2e/oauth-flow'
-import { ensureClientBuilt, launch, startWebServer } from './helpers'
+import { ensureClientBuilt, launch, startPublicWebServer, startWebServer, until } from './helpers'
 import type { Browser } from './helpers'
 
 describe('web client: OAuth / OIDC buttons (Chromium)', function () {
@@ -30,11 +31,13 @@ describe('web client: OAuth / OIDC buttons (Chromium)', function () {
     await ensureClientBuilt()
     idp = await startMockIdp(() => ({ sub: 'sso-user', email: 'sso@example.com', email_verified: true }))
     const authentication = (configuration() as any)().authentication
-    withSso = await startWebServer({
+    // The provider returns to <publicUrl>/oauth/oidc/callback, then to this origin with the tokens.
+    withSso = await startPublicWebServer((url) => ({
       authentication: {
         ...authentication,
         oauth: {
           ...authentication.oauth,
+          origins: [url],
           oidc: {
             ...authentication.oauth.oidc,
             key: 'chatboard-client',
@@ -45,7 +48,7 @@ describe('web client: OAuth / OIDC buttons (Chromium)', function () {
           }
         }
       }
-    })
+    }))
     without = await startWebServer()
     browser = await launch()
   })
@@ -64,6 +67,21 @@ describe('web client: OAuth / OIDC buttons (Chromium)', function () {
     await sso.waitFor()
     assert.equal(await sso.getAttribute('href'), '/oauth/oidc')
     assert.equal(await page.getByRole('link', { name: 'Sign in with Google' }).count(), 0)
+  })
+
+  it('signing in with SSO lands in the app, the refresh token stored and gone from the address bar', async () => {
+    const page = await loginPage(withSso)
+    await page.getByRole('link', { name: 'Sign in with SSO' }).click()
+    // A new person without an org: the onboarding screen, signed in.
+    await page.getByRole('form', { name: 'Create an organization' }).waitFor()
+    const refreshToken = await until('the refresh token kept', () =>
+      page.evaluate(() => localStorage.getItem('chatboard-refresh'))
+    )
+    assert.doesNotMatch(page.url(), /token/)
+    // A real one: it renews the session.
+    const renewed = await api(withSso.url, 'POST', '/authentication', { strategy: 'refresh', refreshToken })
+    assert.equal(renewed.status, 201, JSON.stringify(renewed.body))
+    assert.equal(renewed.body.user.email, 'sso@example.com')
   })
 
   it('shows no sign-in button on a server without providers', async () => {
