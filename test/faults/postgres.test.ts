@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import knex from 'knex'
 import type { Knex } from 'knex'
-import { migrateLatest } from '../../src/postgresql'
+import { ownDatabase } from '../helpers/own-database'
 import { startProcess } from '../helpers/processes'
 import type { ServerProcess } from '../helpers/processes'
 import { orgWithRoom } from '../helpers/org-room'
@@ -30,20 +30,8 @@ describe('faults: PostgreSQL connections cut for 10 s under load', function () {
   // after the outage" does not depend on winning the recurring job against the suite's other servers.
   before(async function () {
     this.timeout(60000)
-    const shared = new URL(process.env.DATABASE_URL!)
-    const target = new URL(shared.toString())
-    target.pathname = `${shared.pathname}_pgfault`
-    const maintenance = new URL(shared.toString())
-    maintenance.pathname = '/postgres'
-    const admin = knex({ client: 'pg', connection: maintenance.toString() })
-    try {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [target.pathname.slice(1)])
-      await admin.raw('CREATE DATABASE ??', [target.pathname.slice(1)])
-    } finally {
-      await admin.destroy()
-    }
+    const target = new URL((await ownDatabase('pgfault', { migrate: true })).url)
     db = knex({ client: 'pg', connection: target.toString() })
-    await migrateLatest(db)
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
     const proxied = new URL(target.toString())
     proxied.port = String(proxy.port)

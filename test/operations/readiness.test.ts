@@ -1,18 +1,11 @@
 // /health/ready says 503 while the database is behind the code: a fresh database with no migrations applied,
 // or one that lost a migration (rolled back, restored from an old backup); 200 once all are applied.
 import assert from 'node:assert/strict'
-import knex from 'knex'
 import { migrateLatest, pendingMigrations } from '../../src/postgresql'
 import { markDraining } from '../../src/middleware/health'
+import { ownDatabase } from '../helpers/own-database'
 import { startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
-
-// A database of its own (next to the test database), so removing a migration row races no other test.
-const ownDatabaseUrl = () => {
-  const url = new URL(process.env.DATABASE_URL!)
-  url.pathname = `${url.pathname}_readiness`
-  return url
-}
 
 const ready = async (server: TestServer) => {
   const res = await fetch(`${server.url}/health/ready`)
@@ -24,18 +17,10 @@ describe('operations: readiness and migrations', function () {
   let server: TestServer
 
   before(async () => {
-    const url = ownDatabaseUrl()
-    const maintenance = new URL(url.toString())
-    maintenance.pathname = '/postgres'
-    const admin = knex({ client: 'pg', connection: maintenance.toString() })
-    try {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [url.pathname.slice(1)])
-      await admin.raw('CREATE DATABASE ??', [url.pathname.slice(1)])
-    } finally {
-      await admin.destroy()
-    }
+    // A database of its own, left unmigrated, so removing a migration row races no other test.
+    const { url } = await ownDatabase('readiness')
     server = await startServer({
-      database: { url: url.toString(), dataDir: './data/test-unused', poolMax: 4 }
+      database: { url, dataDir: './data/test-unused', poolMax: 4 }
     })
   })
   after(async () => {

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import knex from 'knex'
 import { migrateLatest } from '../../src/postgresql'
+import { ownDatabase } from '../helpers/own-database'
 import { startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
@@ -42,12 +42,6 @@ interface Call {
   args: string
 }
 
-const ownDatabaseUrl = () => {
-  const url = new URL(process.env.DATABASE_URL!)
-  url.pathname = `${url.pathname}_readme`
-  return url
-}
-
 describe('operations: the README examples are true', function () {
   this.timeout(120000)
   let server: TestServer
@@ -56,18 +50,9 @@ describe('operations: the README examples are true', function () {
 
   before(async function () {
     this.timeout(120000)
-    const url = ownDatabaseUrl()
-    const maintenance = new URL(url.toString())
-    maintenance.pathname = '/postgres'
-    const admin = knex({ client: 'pg', connection: maintenance.toString() })
-    try {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [url.pathname.slice(1)])
-      await admin.raw('CREATE DATABASE ??', [url.pathname.slice(1)])
-    } finally {
-      await admin.destroy()
-    }
+    const { url } = await ownDatabase('readme')
     server = await startServer({
-      database: { url: url.toString(), dataDir: './data/test-unused', poolMax: 4 }
+      database: { url, dataDir: './data/test-unused', poolMax: 4 }
     })
     await migrateLatest(server.app.get('postgresqlClient'))
 

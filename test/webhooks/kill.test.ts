@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import knex from 'knex'
 import type { Knex } from 'knex'
-import { migrateLatest } from '../../src/postgresql'
+import { ownDatabase } from '../helpers/own-database'
 import { startProcess } from '../helpers/processes'
 import type { ServerProcess } from '../helpers/processes'
 import { Receiver, eventually } from './receiver'
@@ -19,20 +19,8 @@ describe('webhooks: a worker killed mid-delivery', function () {
 
   before(async function () {
     this.timeout(60000)
-    const shared = new URL(process.env.DATABASE_URL!)
-    target = new URL(shared.toString())
-    target.pathname = `${shared.pathname}_whkill`
-    const maintenance = new URL(shared.toString())
-    maintenance.pathname = '/postgres'
-    const admin = knex({ client: 'pg', connection: maintenance.toString() })
-    try {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [target.pathname.slice(1)])
-      await admin.raw('CREATE DATABASE ??', [target.pathname.slice(1)])
-    } finally {
-      await admin.destroy()
-    }
+    target = new URL((await ownDatabase('whkill', { migrate: true })).url)
     db = knex({ client: 'pg', connection: target.toString() })
-    await migrateLatest(db)
     receiver = await new Receiver().start()
   })
   after(async () => {

@@ -5,13 +5,12 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import knex from 'knex'
 // @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver'
-import { migrateLatest } from '../../../src/postgresql'
 import { startServer, sharedServer } from '../../helpers/server'
 import type { TestServer } from '../../helpers/server'
 import { createOrg } from '../../helpers/fixtures'
+import { ownDatabase } from '../../helpers/own-database'
 import { storageOf } from '../../../src/uploads/storage'
 import { bodies, devices, putFile, statusEvent } from './helpers'
 
@@ -35,27 +34,10 @@ describe('uploads on S3 (s3rver)', function () {
       configureBuckets: [{ name: BUCKET }]
     })
     const { port } = await s3.run()
-    const shared = new URL(process.env.DATABASE_URL!)
-    const target = new URL(shared.toString())
-    target.pathname = `${shared.pathname}_s3`
-    const maintenance = new URL(shared.toString())
-    maintenance.pathname = '/postgres'
-    const admin = knex({ client: 'pg', connection: maintenance.toString() })
-    try {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [target.pathname.slice(1)])
-      await admin.raw('CREATE DATABASE ??', [target.pathname.slice(1)])
-    } finally {
-      await admin.destroy()
-    }
-    const db = knex({ client: 'pg', connection: target.toString() })
-    try {
-      await migrateLatest(db)
-    } finally {
-      await db.destroy()
-    }
+    const { url: databaseUrl } = await ownDatabase('s3', { migrate: true })
     const defaults = sharedServer().app.get('uploads')
     server = await startServer({
-      database: { ...sharedServer().app.get('database'), url: target.toString() },
+      database: { ...sharedServer().app.get('database'), url: databaseUrl },
       uploads: {
         ...defaults,
         driver: 's3',
