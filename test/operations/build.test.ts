@@ -8,8 +8,8 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import knex from 'knex'
 import { parse } from 'yaml'
+import { ownDatabase } from '../helpers/own-database'
 
 const root = path.resolve(__dirname, '..', '..')
 
@@ -29,21 +29,6 @@ const freePort = () =>
       probe.close(() => resolve(port))
     })
   })
-
-const freshDatabase = async (suffix: string) => {
-  const url = new URL(process.env.DATABASE_URL!)
-  url.pathname = `${url.pathname}_${suffix}`
-  const maintenance = new URL(url.toString())
-  maintenance.pathname = '/postgres'
-  const admin = knex({ client: 'pg', connection: maintenance.toString() })
-  try {
-    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [url.pathname.slice(1)])
-    await admin.raw('CREATE DATABASE ??', [url.pathname.slice(1)])
-  } finally {
-    await admin.destroy()
-  }
-  return url.toString()
-}
 
 describe('operations: production build and image', function () {
   this.timeout(300000)
@@ -87,7 +72,7 @@ describe('operations: production build and image', function () {
           AUTH_SECRET: 'build-test-secret-0123456789',
           HOST: '127.0.0.1',
           PORT: String(port),
-          DATABASE_URL: await freshDatabase('build'),
+          DATABASE_URL: (await ownDatabase('build')).url,
           REDIS_URL: 'redis://127.0.0.1:6379/3',
           LOG_LEVEL: 'info'
         },
