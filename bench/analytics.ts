@@ -3,6 +3,7 @@
 import knex from 'knex'
 import type { Knex } from 'knex'
 import { migrateLatest } from '../src/postgresql'
+import { recreateDatabase } from './lib/database'
 import { backfill } from '../migrations/20261126050100_analytics_rollup'
 import { REPORT_SQL, buildReport, reportBindings } from '../src/services/analytics/analytics.query'
 
@@ -12,18 +13,6 @@ const PEOPLE = 500
 const ROOMS = 50
 const DAYS = 90
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
-
-const recreate = async (url: URL) => {
-  const maintenance = new URL(url.toString())
-  maintenance.pathname = '/postgres'
-  const admin = knex({ client: 'pg', connection: maintenance.toString() })
-  try {
-    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [url.pathname.slice(1)])
-    await admin.raw('CREATE DATABASE ??', [url.pathname.slice(1)])
-  } finally {
-    await admin.destroy()
-  }
-}
 
 // Seeded in SQL (generate_series), triggers off: the outbox and webhook triggers would otherwise queue a
 // million rows of work nobody drains. The analytics side tables are filled directly instead.
@@ -104,7 +93,7 @@ const main = async () => {
   console.log(
     `[bench:analytics] database ${url.pathname.slice(1)}: seeding ${MESSAGES} messages over ${DAYS} days`
   )
-  await recreate(url)
+  await recreateDatabase(url)
   const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 1, max: 2 } })
   try {
     await migrateLatest(db)

@@ -5,6 +5,7 @@
 import knex from 'knex'
 import type { Knex } from 'knex'
 import { migrateLatest } from '../src/postgresql'
+import { recreateDatabase } from './lib/database'
 import { SearchService } from '../src/services/search/search.class'
 
 const URL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/chatboard_bench_search'
@@ -16,18 +17,6 @@ const WORDS_PER_MESSAGE = 8
 // Rooms the "typical" searcher is in; the "everywhere" searcher is in all of them.
 const MY_ROOMS = 50
 const RUNS = Number(process.env.BENCH_RUNS ?? 40)
-
-const recreate = async (url: URL) => {
-  const maintenance = new URL(url.toString())
-  maintenance.pathname = '/postgres'
-  const admin = knex({ client: 'pg', connection: maintenance.toString() })
-  try {
-    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [url.pathname.slice(1)])
-    await admin.raw('CREATE DATABASE ??', [url.pathname.slice(1)])
-  } finally {
-    await admin.destroy()
-  }
-}
 
 // Words `wN` with a skewed (Zipf-like) frequency: w0 is in about a third of all messages, w4999 in a few
 // hundred. Seeded in SQL with triggers off (the webhook and outbox triggers would queue a million rows of work)
@@ -119,7 +108,7 @@ const main = async () => {
   )
   // --reuse: search the database a previous run seeded (seeding takes minutes; the code under test may change).
   const reuse = process.argv.includes('--reuse')
-  if (!reuse) await recreate(url)
+  if (!reuse) await recreateDatabase(url)
   const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 1, max: 2 } })
   try {
     await migrateLatest(db)

@@ -6,10 +6,10 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import knex from 'knex'
 import type { Knex } from 'knex'
 import bcrypt from 'bcryptjs'
 import { createKnex, migrateLatest } from '../../src/postgresql'
+import { recreateDatabase } from './database'
 
 export const PASSWORD = 'bench password 1'
 
@@ -65,15 +65,7 @@ export const freshDatabase = async (
   }
   const url = new URL(baseUrl)
   url.pathname = `/${dbName}`
-  const maintenance = new URL(baseUrl)
-  maintenance.pathname = '/postgres'
-  const admin = knex({ client: 'pg', connection: maintenance.toString() })
-  try {
-    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [dbName])
-    await admin.raw('CREATE DATABASE ??', [dbName])
-  } finally {
-    await admin.destroy()
-  }
+  await recreateDatabase(url)
   return { databaseUrl: url.toString(), dataDir: '', dbName, cleanup: async () => undefined }
 }
 
