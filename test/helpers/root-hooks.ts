@@ -1,6 +1,7 @@
 // Mocha root hooks: a fresh test database on the real PostgreSQL, migrated once, and one shared server.
 import knex from 'knex'
 import { migrateLatest } from '../../src/postgresql'
+import { recreateDatabase } from './own-database'
 import { startSharedServer, stopSharedServer } from './server'
 import { invalidEvents } from './events'
 
@@ -12,16 +13,7 @@ export const mochaHooks = {
     this.timeout(60000)
     const url = new URL(testDatabaseUrl())
     process.env.DATABASE_URL = url.toString()
-    const dbName = url.pathname.slice(1)
-    const maintenance = new URL(url.toString())
-    maintenance.pathname = '/postgres'
-    const admin = knex({ client: 'pg', connection: maintenance.toString() })
-    try {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [dbName])
-      await admin.raw('CREATE DATABASE ??', [dbName])
-    } finally {
-      await admin.destroy()
-    }
+    await recreateDatabase(url)
     const db = knex({ client: 'pg', connection: url.toString() })
     try {
       await migrateLatest(db)
