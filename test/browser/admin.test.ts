@@ -1,33 +1,26 @@
 // The ADMIN page in Chromium: analytics for a small known workload, webhooks created, toggled and pinged.
 import assert from 'node:assert/strict'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, shot, startWebServer, until } from './helpers'
-import type { Browser } from './helpers'
+import { shot, until } from './helpers'
+import { webSuite } from './suite'
 
 describe('web client: admin analytics and webhooks (Chromium)', function () {
   this.timeout(60000)
-  let server: TestServer
-  let browser: Browser
+  const web = webSuite()
   let alice: Account
   let bob: Account
-  const contexts: BrowserContext[] = []
 
   const adminPage = async (tab: string, size?: { width: number; height: number }) => {
-    const context = await browser.newContext(size)
-    contexts.push(context)
-    const page = await context.newPage()
-    page.on('pageerror', (error) => console.error('page error:', error))
-    await logIn(page, server.url, alice.email, alice.password)
+    const page = await web.pageFor(alice, size)
     await page.getByRole('button', { name: 'Admin' }).click()
     await page.getByRole('dialog', { name: 'Administration' }).waitFor()
     await page.getByRole('tab', { name: tab }).click()
     return page
   }
   const post = async (who: Account, path: string, body: Record<string, unknown>) => {
-    const res = await api(server.url, 'POST', path, body, bearer(who.accessToken))
+    const res = await api(web.server.url, 'POST', path, body, bearer(who.accessToken))
     assert.equal(res.status, 201, JSON.stringify(res.body))
     return res.body
   }
@@ -39,17 +32,8 @@ describe('web client: admin analytics and webhooks (Chromium)', function () {
 
   before(async function () {
     this.timeout(120000)
-    await ensureClientBuilt()
-    server = await startWebServer()
-    browser = await launch()
-    ;({ admin: alice } = await createOrg(server.url))
-    bob = await addMember(server.url, alice)
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await server?.stop()
+    ;({ admin: alice } = await createOrg(web.server.url))
+    bob = await addMember(web.server.url, alice)
   })
 
   it('analytics shows the numbers of a known workload: 3 + 2 messages by two people in one room', async () => {
@@ -99,13 +83,13 @@ describe('web client: admin analytics and webhooks (Chromium)', function () {
     // Controlled by the server's answer: a click, then the box follows the patched row.
     await active.click()
     await until('the webhook is off on the server', async () => {
-      const res = await api(server.url, 'GET', '/webhooks', undefined, bearer(alice.accessToken))
+      const res = await api(web.server.url, 'GET', '/webhooks', undefined, bearer(alice.accessToken))
       return res.body.data?.[0]?.active === false
     })
     await until('the box shows it', async () => !(await active.isChecked()))
     await active.click()
     await until('the webhook is on again', async () => {
-      const res = await api(server.url, 'GET', '/webhooks', undefined, bearer(alice.accessToken))
+      const res = await api(web.server.url, 'GET', '/webhooks', undefined, bearer(alice.accessToken))
       return res.body.data?.[0]?.active === true
     })
     await until('the box shows it', () => active.isChecked())
