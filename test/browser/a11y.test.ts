@@ -4,9 +4,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ARTIFACTS, ensureClientBuilt, launch, logIn, shot, startWebServer } from './helpers'
-import type { Browser } from './helpers'
+import { ARTIFACTS, logIn, shot } from './helpers'
+import { webSuite } from './suite'
 
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 
@@ -26,41 +25,28 @@ const seriousViolations = async (page: Page) => {
 
 describe('web client accessibility and layout (Chromium)', function () {
   this.timeout(60000)
-  let server: TestServer
-  let browser: Browser
-
-  before(async function () {
-    this.timeout(120000)
-    await ensureClientBuilt()
-    server = await startWebServer()
-    browser = await launch()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const web = webSuite()
 
   it('axe-core finds no serious or critical violations on the main screens', async () => {
-    const { admin } = await createOrg(server.url, 'Acme')
-    const bob = await addMember(server.url, admin)
+    const { admin } = await createOrg(web.server.url, 'Acme')
+    const bob = await addMember(web.server.url, admin)
     const room = await api(
-      server.url,
+      web.server.url,
       'POST',
       '/rooms',
       { name: 'general', topic: 'Everything', member_ids: [bob.id] },
       bearer(admin.accessToken)
     )
     for (const body of ['Welcome to Acme!', 'See https://example.com for the plan', 'Lunch at noon?']) {
-      await api(server.url, 'POST', '/messages', { room_id: room.body.id, body }, bearer(bob.accessToken))
+      await api(web.server.url, 'POST', '/messages', { room_id: room.body.id, body }, bearer(bob.accessToken))
     }
-    const context = await browser.newContext()
+    const context = await web.browser.newContext()
     const page = await context.newPage()
     try {
-      await page.goto(server.url)
+      await page.goto(web.server.url)
       await page.getByLabel('Email').waitFor()
       assert.deepEqual(await seriousViolations(page), [], 'login screen')
-      await logIn(page, server.url, admin.email, admin.password)
+      await logIn(page, web.server.url, admin.email, admin.password)
       await page
         .getByRole('navigation', { name: 'Rooms' })
         .getByRole('button', { name: /general/ })
@@ -88,12 +74,12 @@ describe('web client accessibility and layout (Chromium)', function () {
   })
 
   it('works on a 375 px wide screen: one column, no sideways scrolling', async () => {
-    const { admin } = await createOrg(server.url, 'Narrow')
-    await api(server.url, 'POST', '/rooms', { name: 'mobile' }, bearer(admin.accessToken))
-    const context = await browser.newContext({ width: 375, height: 720 })
+    const { admin } = await createOrg(web.server.url, 'Narrow')
+    await api(web.server.url, 'POST', '/rooms', { name: 'mobile' }, bearer(admin.accessToken))
+    const context = await web.browser.newContext({ width: 375, height: 720 })
     const page = await context.newPage()
     try {
-      await logIn(page, server.url, admin.email, admin.password)
+      await logIn(page, web.server.url, admin.email, admin.password)
       await page
         .getByRole('navigation', { name: 'Rooms' })
         .getByRole('button', { name: /mobile/ })

@@ -1,57 +1,36 @@
 // Joining and roles in Chromium: an invite link opened by a new person, an ADMIN changing a member's role.
 import assert from 'node:assert/strict'
-import type { BrowserContext, Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg, uniq } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, until, startWebServer } from './helpers'
-import type { Browser } from './helpers'
+import { until } from './helpers'
+import { webSuite } from './suite'
 
 describe('web client: invite links and member roles (Chromium)', function () {
   this.timeout(60000)
-  let server: TestServer
-  let browser: Browser
+  const web = webSuite()
   let alice: Account
   let orgName: string
-  const contexts: BrowserContext[] = []
-
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext()
-    contexts.push(context)
-    const page = await context.newPage()
-    page.on('pageerror', (error) => console.error('page error:', error))
-    return page
-  }
 
   before(async function () {
     this.timeout(120000)
-    await ensureClientBuilt()
-    server = await startWebServer()
-    browser = await launch()
     orgName = uniq('Invite Org ')
-    ;({ admin: alice } = await createOrg(server.url, orgName))
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await server?.stop()
+    ;({ admin: alice } = await createOrg(web.server.url, orgName))
   })
 
   it('a new person opening an invite link registers straight into the org, its rooms in view', async () => {
     const username = uniq('newbie')
     const email = `${username}@example.com`
     const invite = await api(
-      server.url,
+      web.server.url,
       'POST',
       '/invites',
       { email, role: 'MEMBER' },
       bearer(alice.accessToken)
     )
     assert.equal(invite.status, 201, JSON.stringify(invite.body))
-    const page = await newPage()
+    const page = await web.newPage()
     // The link the client's invite panel hands out.
-    await page.goto(`${server.url}/?invite=${encodeURIComponent(invite.body.token)}`)
+    await page.goto(`${web.server.url}/?invite=${encodeURIComponent(invite.body.token)}`)
     await page.getByText('You have an invitation').waitFor()
     // The invite opens the Register tab by itself.
     await page.getByRole('form', { name: 'Register' }).waitFor()
@@ -64,7 +43,7 @@ describe('web client: invite links and member roles (Chromium)', function () {
     await page.getByRole('heading', { name: orgName }).waitFor()
     // The token leaves the address bar once used.
     await until('the invite gone from the URL', () => !page.url().includes('invite='))
-    const me = await api(server.url, 'POST', '/authentication', {
+    const me = await api(web.server.url, 'POST', '/authentication', {
       strategy: 'local',
       email,
       password: 'a long enough password'
@@ -74,7 +53,7 @@ describe('web client: invite links and member roles (Chromium)', function () {
     assert.equal(me.body.user.role, 'MEMBER')
     // A member of the org now: a room the ADMIN opens with them shows up on their page.
     const room = await api(
-      server.url,
+      web.server.url,
       'POST',
       '/rooms',
       { name: 'lobby', member_ids: [me.body.user.id] },
@@ -85,9 +64,8 @@ describe('web client: invite links and member roles (Chromium)', function () {
   })
 
   it('an ADMIN changes a member to MANAGER on the admin page; the API then says MANAGER', async () => {
-    const bob = await addMember(server.url, alice)
-    const page = await newPage()
-    await logIn(page, server.url, alice.email, alice.password)
+    const bob = await addMember(web.server.url, alice)
+    const page = await web.pageFor(alice)
     await page.getByRole('button', { name: 'Admin' }).click()
     await page.getByRole('dialog', { name: 'Administration' }).waitFor()
     await page.getByRole('tab', { name: 'Members' }).click()
@@ -95,12 +73,12 @@ describe('web client: invite links and member roles (Chromium)', function () {
     assert.equal(await select.inputValue(), 'MEMBER')
     await select.selectOption('MANAGER')
     const role = () =>
-      api(server.url, 'GET', `/users/${bob.id}`, undefined, bearer(alice.accessToken)).then(
+      api(web.server.url, 'GET', `/users/${bob.id}`, undefined, bearer(alice.accessToken)).then(
         (r) => r.body.role
       )
     await until('the role stored', async () => (await role()) === 'MANAGER')
     // And Bob's own next login carries it.
-    const login = await api(server.url, 'POST', '/authentication', {
+    const login = await api(web.server.url, 'POST', '/authentication', {
       strategy: 'local',
       email: bob.email,
       password: bob.password

@@ -1,11 +1,10 @@
 // The web client in Chromium: two people chat live, reloads, unsend, injection, reconnect, multi-device, admin.
 import assert from 'node:assert/strict'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, restartWebServer, shot, startWebServer, until } from './helpers'
-import type { Browser } from './helpers'
+import { logIn, restartWebServer, shot, startWebServer, until } from './helpers'
+import { webSuite } from './suite'
 
 const rooms = (page: Page) => page.getByRole('navigation', { name: 'Rooms' })
 const roomButton = (page: Page, name: string) => rooms(page).getByRole('button', { name: new RegExp(name) })
@@ -23,24 +22,13 @@ const sendText = async (page: Page, text: string) => {
 
 describe('web client (Chromium)', function () {
   this.timeout(60000)
-  let server: TestServer
-  let browser: Browser
+  const web = webSuite()
   let alice: Account
   let bob: Account
-  const contexts: BrowserContext[] = []
-
-  const pageFor = async (account: Account, size?: { width: number; height: number }) => {
-    const context = await browser.newContext(size)
-    contexts.push(context)
-    const page = await context.newPage()
-    page.on('pageerror', (error) => console.error('page error:', error))
-    await logIn(page, server.url, account.email, account.password)
-    return page
-  }
 
   const createRoom = async (owner: Account, name: string, members: Account[]) => {
     const res = await api(
-      server.url,
+      web.server.url,
       'POST',
       '/rooms',
       { name, member_ids: members.map((m) => m.id) },
@@ -52,23 +40,14 @@ describe('web client (Chromium)', function () {
 
   before(async function () {
     this.timeout(120000)
-    await ensureClientBuilt()
-    server = await startWebServer()
-    browser = await launch()
-    ;({ admin: alice } = await createOrg(server.url))
-    bob = await addMember(server.url, alice)
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await server?.stop()
+    ;({ admin: alice } = await createOrg(web.server.url))
+    bob = await addMember(web.server.url, alice)
   })
 
   it('two people chat: message, typing, unread badge, read receipt; a reload keeps the history', async () => {
     await createRoom(alice, 'general', [bob])
-    const a = await pageFor(alice)
-    const b = await pageFor(bob)
+    const a = await web.pageFor(alice)
+    const b = await web.pageFor(bob)
     await roomButton(a, 'general').click()
     await sendText(a, 'Hello Bob, see https://example.com/docs')
     await log(a).getByText('Hello Bob').waitFor()
@@ -100,8 +79,8 @@ describe('web client (Chromium)', function () {
 
   it('an edit and an unsend (placeholder) show on both sides', async () => {
     await createRoom(alice, 'unsend-room', [bob])
-    const a = await pageFor(alice)
-    const b = await pageFor(bob)
+    const a = await web.pageFor(alice)
+    const b = await web.pageFor(bob)
     await roomButton(a, 'unsend-room').click()
     await roomButton(b, 'unsend-room').click()
     // An edit (Enter saves) reaches the other side live.
@@ -132,8 +111,8 @@ describe('web client (Chromium)', function () {
 
   it('shows <img src=x onerror=...> as text and runs nothing', async () => {
     await createRoom(alice, 'xss-room', [bob])
-    const a = await pageFor(alice)
-    const b = await pageFor(bob)
+    const a = await web.pageFor(alice)
+    const b = await web.pageFor(bob)
     const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> javascript:alert(1)'
     await roomButton(a, 'xss-room').click()
     await roomButton(b, 'xss-room').click()
@@ -149,7 +128,7 @@ describe('web client (Chromium)', function () {
   it('search finds a message with its words marked and opens the room at it', async () => {
     const id = await createRoom(alice, 'search-room', [bob])
     await api(
-      server.url,
+      web.server.url,
       'POST',
       '/messages',
       { room_id: id, body: 'the zebra crossing plan' },
@@ -157,14 +136,14 @@ describe('web client (Chromium)', function () {
     )
     for (let i = 0; i < 60; i++) {
       await api(
-        server.url,
+        web.server.url,
         'POST',
         '/messages',
         { room_id: id, body: `filler ${i}` },
         bearer(bob.accessToken)
       )
     }
-    const a = await pageFor(alice)
+    const a = await web.pageFor(alice)
     await a.getByRole('button', { name: 'Search', exact: true }).click()
     await a.getByLabel('Search messages').fill('zebra')
     await a.getByLabel('Search messages').press('Enter')
@@ -179,11 +158,11 @@ describe('web client (Chromium)', function () {
 
   it('two devices of one person agree on unread badges and read state', async () => {
     await createRoom(alice, 'multi-device', [bob])
-    const b1 = await pageFor(bob)
-    const b2 = await pageFor(bob)
+    const b1 = await web.pageFor(bob)
+    const b2 = await web.pageFor(bob)
     for (const body of ['one', 'two']) {
       await api(
-        server.url,
+        web.server.url,
         'POST',
         '/messages',
         { room_id: await roomId('multi-device'), body },
@@ -200,7 +179,7 @@ describe('web client (Chromium)', function () {
   })
 
   const roomId = async (name: string) => {
-    const res = await api(server.url, 'GET', '/rooms?$limit=100', undefined, bearer(alice.accessToken))
+    const res = await api(web.server.url, 'GET', '/rooms?$limit=100', undefined, bearer(alice.accessToken))
     return res.body.data.find((r: any) => r.name === name).id as string
   }
 
@@ -209,13 +188,13 @@ describe('web client (Chromium)', function () {
     // Bob's page talks to a server of its own, restarted on the same port; Alice keeps sending through the
     // other one (the Redis adapter carries events between them).
     let own = await startWebServer()
-    const context = await browser.newContext()
+    const context = await web.browser.newContext()
     try {
       const b = await context.newPage()
       await logIn(b, own.url, bob.email, bob.password)
       await roomButton(b, 'outage').click()
       await api(
-        server.url,
+        web.server.url,
         'POST',
         '/messages',
         { room_id: id, body: 'before the cut' },
@@ -228,7 +207,7 @@ describe('web client (Chromium)', function () {
       await b.getByRole('status').getByText('Connection lost').waitFor()
       for (let i = 1; i <= 5; i++) {
         await api(
-          server.url,
+          web.server.url,
           'POST',
           '/messages',
           { room_id: id, body: `missed ${i}` },
@@ -248,7 +227,7 @@ describe('web client (Chromium)', function () {
       )
       await until('the banner goes', async () => (await b.getByRole('status').count()) === 0)
       const history = await api(
-        server.url,
+        web.server.url,
         'GET',
         `/messages?room_id=${id}&limit=100`,
         undefined,
@@ -267,9 +246,9 @@ describe('web client (Chromium)', function () {
   })
 
   it('a suspended user’s page is logged out', async () => {
-    const carol = await addMember(server.url, alice)
-    const a = await pageFor(alice)
-    const c = await pageFor(carol)
+    const carol = await addMember(web.server.url, alice)
+    const a = await web.pageFor(alice)
+    const c = await web.pageFor(carol)
     await a.getByRole('button', { name: 'Admin' }).click()
     await a.getByRole('button', { name: `Suspend ${carol.username}` }).click()
     await c

@@ -2,33 +2,19 @@
 // Also checks that loading older history keeps the message on screen where it was.
 import assert from 'node:assert/strict'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, shot, startWebServer, until } from './helpers'
-import type { Browser } from './helpers'
+import { shot, until } from './helpers'
+import { webSuite } from './suite'
 
 describe('first screen with a big history (Chromium)', function () {
   this.timeout(90000)
-  let server: TestServer
-  let browser: Browser
-
-  before(async function () {
-    this.timeout(120000)
-    await ensureClientBuilt()
-    server = await startWebServer()
-    browser = await launch()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const web = webSuite()
 
   it('shows 50 rooms and the newest of 10,000 messages; older pages keep the scroll position', async () => {
-    const { admin, orgId } = await createOrg(server.url, 'Big Org')
-    const bob = await addMember(server.url, admin)
+    const { admin, orgId } = await createOrg(web.server.url, 'Big Org')
+    const bob = await addMember(web.server.url, admin)
     for (let i = 1; i <= 49; i++) {
       await api(
-        server.url,
+        web.server.url,
         'POST',
         '/rooms',
         { name: `room-${i}`, member_ids: [bob.id] },
@@ -36,7 +22,7 @@ describe('first screen with a big history (Chromium)', function () {
       )
     }
     const big = await api(
-      server.url,
+      web.server.url,
       'POST',
       '/rooms',
       { name: 'big', member_ids: [bob.id] },
@@ -44,7 +30,7 @@ describe('first screen with a big history (Chromium)', function () {
     )
     // 10,000 messages straight into the tables (through the API this would take minutes), as the send
     // function leaves them: gapless seqs and the room's counter.
-    const db = server.app.get('postgresqlClient')
+    const db = web.server.app.get('postgresqlClient')
     // One statement through every messages trigger (search, webhooks, analytics): more than the app's
     // statement timeout allows on a loaded machine, so this seeding transaction lifts it.
     await db.transaction(async (trx: any) => {
@@ -59,10 +45,10 @@ describe('first screen with a big history (Chromium)', function () {
     })
     await db('rooms').where({ id: big.body.id }).update({ last_seq: 10000, last_message_at: db.fn.now() })
 
-    const context = await browser.newContext()
+    const context = await web.browser.newContext()
     const page = await context.newPage()
     try {
-      await page.goto(server.url)
+      await page.goto(web.server.url)
       await page.getByLabel('Email').fill(admin.email)
       await page.getByLabel('Password').fill(admin.password)
       const started = Date.now()

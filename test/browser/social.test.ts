@@ -1,11 +1,10 @@
 // Notifications (unread count, mark read), a friend request accepted live, and muting a DM, in Chromium.
 import assert from 'node:assert/strict'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, startWebServer, until } from './helpers'
-import type { Browser } from './helpers'
+import { until } from './helpers'
+import { webSuite } from './suite'
 
 // The toolbar button says the count in its name (the badge itself is hidden from screen readers).
 const unreadOf = async (page: Page) => {
@@ -28,50 +27,32 @@ const closePanel = async (page: Page) => {
 
 describe('web client: notifications, friends, mute (Chromium)', function () {
   this.timeout(60000)
-  let server: TestServer
-  let browser: Browser
+  const web = webSuite()
   let alice: Account
-  const contexts: BrowserContext[] = []
 
-  const pageFor = async (account: Account) => {
-    const context = await browser.newContext()
-    contexts.push(context)
-    const page = await context.newPage()
-    page.on('pageerror', (error) => console.error('page error:', error))
-    await logIn(page, server.url, account.email, account.password)
-    return page
-  }
   const post = async (who: Account, path: string, body: Record<string, unknown>) => {
-    const res = await api(server.url, 'POST', path, body, bearer(who.accessToken))
+    const res = await api(web.server.url, 'POST', path, body, bearer(who.accessToken))
     assert.equal(res.status, 201, JSON.stringify(res.body))
     return res.body
   }
   const notificationsOf = async (who: Account) =>
-    (await api(server.url, 'GET', '/notifications', undefined, bearer(who.accessToken))).body.data as Array<{
+    (await api(web.server.url, 'GET', '/notifications', undefined, bearer(who.accessToken))).body
+      .data as Array<{
       type: string
       payload?: { excerpt?: string }
     }>
 
   before(async function () {
     this.timeout(120000)
-    await ensureClientBuilt()
-    server = await startWebServer()
-    browser = await launch()
-    ;({ admin: alice } = await createOrg(server.url))
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await server?.stop()
+    ;({ admin: alice } = await createOrg(web.server.url))
   })
 
   it('a mention raises the unread count live; the panel lists it; mark all read clears it', async () => {
-    const bob = await addMember(server.url, alice)
+    const bob = await addMember(web.server.url, alice)
     const room = await post(alice, '/rooms', { name: 'mentions', member_ids: [bob.id] })
     // Being added to the room is itself a notification: the page starts from that one.
     await until('the invite notification', async () => (await notificationsOf(bob)).length === 1)
-    const b = await pageFor(bob)
+    const b = await web.pageFor(bob)
     await until('the page shows it', async () => (await unreadOf(b)) === 1)
     await post(alice, '/messages', { room_id: room.id, body: `@${bob.username} please review` })
     await until('the count rises', async () => (await unreadOf(b)) === 2)
@@ -85,10 +66,10 @@ describe('web client: notifications, friends, mute (Chromium)', function () {
   })
 
   it('a friend request is seen and accepted live on both sides', async () => {
-    const carol = await addMember(server.url, alice)
-    const dave = await addMember(server.url, alice)
-    const c = await pageFor(carol)
-    const d = await pageFor(dave)
+    const carol = await addMember(web.server.url, alice)
+    const dave = await addMember(web.server.url, alice)
+    const c = await web.pageFor(carol)
+    const d = await web.pageFor(dave)
     const cp = await openPanel(c, 'Friends')
     await cp.getByLabel('Add a friend by username').fill(dave.username)
     await cp.getByRole('button', { name: 'Send request' }).click()
@@ -104,7 +85,7 @@ describe('web client: notifications, friends, mute (Chromium)', function () {
   })
 
   it('muting a DM stops its plain messages notifying; a mention still does', async () => {
-    const erin = await addMember(server.url, alice)
+    const erin = await addMember(web.server.url, alice)
     const dm = await post(alice, '/rooms', { kind: 'dm', user_id: erin.id })
     // Unmuted, a plain DM message notifies (the baseline that makes the muted case mean something).
     await post(alice, '/messages', { room_id: dm.id, body: 'first, unmuted' })
@@ -112,7 +93,7 @@ describe('web client: notifications, friends, mute (Chromium)', function () {
       const all = await notificationsOf(erin)
       return all.some((n) => n.type === 'dm') && all.length
     })
-    const e = await pageFor(erin)
+    const e = await web.pageFor(erin)
     await until('the page shows them', async () => (await unreadOf(e)) === before)
     await e
       .getByRole('navigation', { name: 'Rooms' })

@@ -1,12 +1,11 @@
 // Attaching a file in Chromium: upload with progress, the image previewed on the other person's page.
 import assert from 'node:assert/strict'
 import zlib from 'node:zlib'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { addMember, api, bearer, createOrg } from '../helpers/fixtures'
 import type { Account } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, shot, startWebServer, until } from './helpers'
-import type { Browser } from './helpers'
+import { shot, until } from './helpers'
+import { webSuite } from './suite'
 
 // A real 2x2 PNG built here (signature, IHDR, IDAT, IEND with CRCs): the server's check reads the first bytes.
 const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -40,20 +39,10 @@ export const tinyPng = () => {
 
 describe('web client: attachments (Chromium)', function () {
   this.timeout(60000)
-  let server: TestServer
-  let browser: Browser
+  const web = webSuite()
   let alice: Account
   let bob: Account
-  const contexts: BrowserContext[] = []
 
-  const pageFor = async (account: Account) => {
-    const context = await browser.newContext()
-    contexts.push(context)
-    const page = await context.newPage()
-    page.on('pageerror', (error) => console.error('page error:', error))
-    await logIn(page, server.url, account.email, account.password)
-    return page
-  }
   const openRoom = (page: Page, name: string) =>
     page
       .getByRole('navigation', { name: 'Rooms' })
@@ -63,13 +52,10 @@ describe('web client: attachments (Chromium)', function () {
 
   before(async function () {
     this.timeout(120000)
-    await ensureClientBuilt()
-    server = await startWebServer()
-    browser = await launch()
-    ;({ admin: alice } = await createOrg(server.url))
-    bob = await addMember(server.url, alice)
+    ;({ admin: alice } = await createOrg(web.server.url))
+    bob = await addMember(web.server.url, alice)
     const res = await api(
-      server.url,
+      web.server.url,
       'POST',
       '/rooms',
       { name: 'files', member_ids: [bob.id] },
@@ -78,15 +64,9 @@ describe('web client: attachments (Chromium)', function () {
     assert.equal(res.status, 201, JSON.stringify(res.body))
   })
 
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await server?.stop()
-  })
-
   it('a PNG attached without a caption is previewed on the other side, loaded from its signed URL', async () => {
-    const a = await pageFor(alice)
-    const b = await pageFor(bob)
+    const a = await web.pageFor(alice)
+    const b = await web.pageFor(bob)
     await openRoom(a, 'files')
     await openRoom(b, 'files')
     await a
@@ -107,7 +87,7 @@ describe('web client: attachments (Chromium)', function () {
   })
 
   it('another kind of file is a download link; a refused file shows why', async () => {
-    const a = await pageFor(alice)
+    const a = await web.pageFor(alice)
     await openRoom(a, 'files')
     const pdf = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1')
     await a
