@@ -2,38 +2,26 @@
 import assert from 'node:assert/strict'
 import configuration from '@feathersjs/configuration'
 import { api, bearer, createOrg } from '../helpers/fixtures'
-import type { TestServer } from '../helpers/server'
-import { ensureClientBuilt, launch, logIn, startWebServer, until } from './helpers'
-import type { Browser } from './helpers'
+import { logIn, until } from './helpers'
+import { webSuite } from './suite'
 
 describe('web client session renewal (Chromium)', function () {
   this.timeout(60000)
-  let server: TestServer
-  let browser: Browser
-
-  before(async function () {
-    this.timeout(120000)
-    await ensureClientBuilt()
+  const web = webSuite(() => {
     // 62-second tokens: the page renews a minute before expiry, here after its 5-second minimum.
     const authentication = (configuration() as any)().authentication
-    server = await startWebServer({
+    return {
       authentication: { ...authentication, jwtOptions: { ...authentication.jwtOptions, expiresIn: '62s' } }
-    })
-    browser = await launch()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await server?.stop()
+    }
   })
 
   it('renews the access token (rotating the refresh token) and the socket keeps working', async () => {
-    const { admin } = await createOrg(server.url)
-    await api(server.url, 'POST', '/rooms', { name: 'renewal' }, bearer(admin.accessToken))
-    const context = await browser.newContext()
+    const { admin } = await createOrg(web.server.url)
+    await api(web.server.url, 'POST', '/rooms', { name: 'renewal' }, bearer(admin.accessToken))
+    const context = await web.browser.newContext()
     const page = await context.newPage()
     try {
-      await logIn(page, server.url, admin.email, admin.password)
+      await logIn(page, web.server.url, admin.email, admin.password)
       const tokens = () =>
         page.evaluate(() => [localStorage.getItem('feathers-jwt'), localStorage.getItem('chatboard-refresh')])
       const [access, refresh] = await tokens()
