@@ -1,13 +1,14 @@
 // Bench data, seeded with SQL before any server starts: a fresh database (chatboard_bench on PostgreSQL, or a
 // fresh PGlite folder for the embedded target), migrated with the app's own migrateLatest, then one org,
 // users, group rooms and optional history inserted in batches. 1,000 users take well under a second this
-// way, where registering and inviting them through the API would take minutes of bcrypt and invites.
+// way, where registering and inviting them through the API would take minutes of password hashing and invites.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Knex } from 'knex'
-import bcrypt from 'bcryptjs'
+import defaults from '../../config/default.json'
+import { hashPassword } from '../../src/auth/passwords'
 import { createKnex, migrateLatest } from '../../src/postgresql'
 import { recreateDatabase } from './database'
 
@@ -88,8 +89,9 @@ const seed = async (db: Knex, plan: SeedPlan): Promise<Seeded> => {
   const orgId = crypto.randomUUID()
   const tag = crypto.randomBytes(3).toString('hex')
   await db('orgs').insert({ id: orgId, name: 'Bench', slug: `bench-${tag}` })
-  // Cost 4, like the test configuration: logins measure the app, not bcrypt.
-  const hash = bcrypt.hashSync(PASSWORD, 4)
+  // One argon2id hash with the server's default costs for everyone: logins verify it as production would, and
+  // no login upgrades a weaker hash in the middle of a measurement.
+  const hash = await hashPassword(PASSWORD, defaults.passwords)
   const roomSize = Math.max(1, plan.roomSize)
   const roomCount = Math.ceil(plan.users / roomSize)
   const senders = plan.sendersPerRoom ?? 0
