@@ -4,11 +4,10 @@ import path from 'node:path'
 import { chromium } from 'playwright-core'
 import type { BrowserContext, Page } from 'playwright-core'
 import type { Server } from 'node:http'
-import net from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app'
 import { startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
+import { freePort } from '../helpers/free-port'
 import type { Configuration } from '../../src/declarations'
 
 const ROOT = path.resolve(__dirname, '../..')
@@ -71,16 +70,6 @@ export const restartWebServer = async (old: TestServer): Promise<TestServer> => 
     }
   }
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 
 // A web server whose address is known before the app is built (publicUrl: an OAuth callback URL needs it).
 export const startPublicWebServer = async (

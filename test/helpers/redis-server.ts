@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import net from 'node:net'
+import { freePort } from './free-port'
 
 export interface OwnRedis {
   port: number
@@ -12,16 +13,6 @@ export interface OwnRedis {
   kill: () => Promise<void>
   stop: () => Promise<void>
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 
 // Resolves once the server answers PING on the port (or rejects when the process exits first).
 const answers = (port: number, child: ChildProcess, timeoutMs = 10000) =>

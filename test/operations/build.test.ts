@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { ownDatabase } from '../helpers/own-database'
+import { freePort } from '../helpers/free-port'
 
 const root = path.resolve(__dirname, '..', '..')
 
@@ -18,16 +18,6 @@ const run = (command: string, args: string[], cwd: string, timeout = 240000) =>
     execFile(command, args, { cwd, timeout, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as any).code ?? 1) : 0, output: stdout + stderr })
     )
-  })
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
   })
 
 describe('operations: production build and image', function () {

@@ -1,7 +1,6 @@
 // Shared by the metrics suites: the scrape token, a strict parser of the Prometheus text format, series
 // lookup, and servers started with metrics settings (stopped after the suite).
 import assert from 'node:assert/strict'
-import net from 'node:net'
 import { startServer } from '../helpers/server'
 import type { TestServer } from '../helpers/server'
 
@@ -48,16 +47,6 @@ const sameLabels = (a: Labels, b: Labels) =>
 // A series' value; 0 when it does not exist yet (a counter that was never incremented).
 export const valueOf = (samples: Sample[], name: string, labels: Labels = {}) =>
   samples.find((s) => s.name === name && sameLabels(s.labels, labels))?.value ?? 0
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 
 // GET /metrics with the token: 200 in the text format's content type, parsed.
 export const scrape = async (url: string) => {

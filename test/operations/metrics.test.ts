@@ -12,7 +12,8 @@ import type { JobDefinition } from '../../src/jobs'
 import { feathers } from '@feathersjs/feathers'
 import configuration from '@feathersjs/configuration'
 import { configurationValidator } from '../../src/configuration'
-import { TOKEN, auth, freePort, metricsServers, parse, scrape, valueOf } from './metrics-scrape'
+import { freePort } from '../helpers/free-port'
+import { TOKEN, auth, metricsServers, parse, scrape, valueOf } from './metrics-scrape'
 import type { Labels } from './metrics-scrape'
 
 describe('operations: metrics', function () {
