@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { freePort } from '../helpers/free-port'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const READY_TIMEOUT_MS = 60_000
@@ -19,16 +19,6 @@ interface Server {
   output: string[]
   exited: Promise<number | null>
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
