@@ -16,7 +16,9 @@ export interface Sample {
 
 // A small parser of the text format: every line is a comment (# HELP / # TYPE) or a sample; anything else
 // fails the test. Each sample's metric family must have been declared by a # TYPE line before it.
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?(?:[0-9.e+-]+|NaN|\+Inf|-Inf))$/
+// Values as Prometheus parses them (Go's ParseFloat): NaN and Inf in any letter case — prom-client prints `Nan`
+// for the event-loop lag gauges before their first sample.
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?(?:[0-9.e+-]+|[Nn][Aa][Nn]|[+-]?[Ii][Nn][Ff]))$/
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g
 export const parse = (text: string): Sample[] => {
   const samples: Sample[] = []
@@ -36,7 +38,17 @@ export const parse = (text: string): Sample[] => {
     assert.ok(types.has(name) || types.has(family), `sample before its # TYPE: ${line}`)
     const labels: Labels = {}
     for (const [, key, val] of rawLabels.matchAll(LABEL)) labels[key] = val
-    samples.push({ name, labels, value: Number(value) })
+    samples.push({
+      name,
+      labels,
+      value: /nan/i.test(value)
+        ? NaN
+        : /inf/i.test(value)
+          ? value.startsWith('-')
+            ? -Infinity
+            : Infinity
+          : Number(value)
+    })
   }
   return samples
 }
