@@ -9,6 +9,9 @@ export const outboxSweepJob: JobDefinition = {
   name: OUTBOX_SWEEP_JOB,
   // A missed sweep is simply the next one.
   retry: false,
+  // A process killed while it held (or had just claimed) the sweep must not stop every other process sweeping for
+  // jobs.lockLifetimeMs (10 min). Two sweeps at once are harmless: outbox rows are claimed with their own leases.
+  lockLifetimeMs: 10_000,
   everyMs: (app) => outboxOf(app).settings.sweepMs,
   run: async ({ app }) => {
     await outboxOf(app).drain()
