@@ -113,6 +113,8 @@ export type {
 } from './services/webhook-deliveries/webhook-deliveries.shared'
 // Receivers verify webhook signatures with this (WebCrypto, no Node-only API).
 export * from './webhook-signature'
+// What a webhook may subscribe to, for clients that offer the choice.
+export { WEBHOOK_EVENTS } from './webhooks/events'
 export type { Upload, UploadData, UploadPatch, UploadQuery } from './services/uploads/uploads.shared'
 export type { Analytics, AnalyticsQuery } from './services/analytics/analytics.shared'
 

@@ -3,17 +3,7 @@ import { useEffect, useState } from 'react'
 import type { FormEvent } from 'react'
 import { client, errorText } from '../api'
 import { timeOf } from './text'
-
-const EVENTS = [
-  'message.created',
-  'message.updated',
-  'message.deleted',
-  'member.invited',
-  'member.joined',
-  'member.left',
-  'room.created',
-  'room.updated'
-]
+import { WEBHOOK_EVENTS } from '../../../src/client'
 
 interface Hook {
   id: string
@@ -95,7 +85,7 @@ export const Webhooks = () => {
         </label>
         <fieldset>
           <legend>Events</legend>
-          {EVENTS.map((ev) => (
+          {WEBHOOK_EVENTS.map((ev) => (
             <label key={ev} className="check">
               <input
                 type="checkbox"
