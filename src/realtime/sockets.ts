@@ -10,6 +10,7 @@ import { clientIp } from '../client-ip'
 import { watchRedis } from '../redis'
 import { logger } from '../logger'
 import { redisAdapterErrors } from '../metrics'
+import { coalesceSocketWrites } from './coalesce-writes'
 
 const sockets = new WeakMap<object, Socket>()
 
@@ -40,6 +41,7 @@ const resyncAfterLoss = (io: Server, clients: Redis[]) => {
 }
 
 export const configureSockets = (app: Application) => (io: Server) => {
+  coalesceSocketWrites()
   const redis = app.get('redis')
   if (redis) {
     const pub = watchRedis(redis.duplicate(), 'adapter-pub')
