@@ -165,6 +165,8 @@ export const configurationSchema = Type.Intersect([
       keepDays: Type.Number({ minimum: 0 }),
       allowPrivateTargets: Type.Boolean()
     }),
+    // Analytics rollups are folded from new messages every foldEveryMs (0: only when a report is asked for).
+    analytics: Type.Optional(Type.Object({ foldEveryMs: Type.Number({ minimum: 0 }) })),
     // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs;
     // transitions go out batched per org every batchMs.
     presence: Type.Optional(

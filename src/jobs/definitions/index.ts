@@ -6,6 +6,7 @@ import { notificationEmailJob, notificationPushJob } from './notifications'
 import { outboxSweepJob } from './outbox'
 import { webhookPruneJob } from './webhooks'
 import { uploadCheckJob, uploadCleanupJob } from './uploads'
+import { analyticsFoldJob } from './analytics'
 
 export const jobDefinitions: JobDefinition<any>[] = [
   retentionJob,
@@ -15,5 +16,6 @@ export const jobDefinitions: JobDefinition<any>[] = [
   outboxSweepJob,
   webhookPruneJob,
   uploadCheckJob,
-  uploadCleanupJob
+  uploadCleanupJob,
+  analyticsFoldJob
 ]

@@ -4,6 +4,7 @@ import { BadRequest } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
 import { requireOrgId } from '../../auth/principal'
 import { buildReport } from './analytics.query'
+import { foldAnalytics } from './fold'
 import { MAX_PERIOD_DAYS } from './analytics.schema'
 import type { Analytics, AnalyticsQuery } from './analytics.schema'
 
@@ -50,6 +51,8 @@ export class AnalyticsService implements ServiceInterface<Analytics, never, Anal
     const query = params.query ?? {}
     const orgId = params.provider ? requireOrgId(params) : (params.orgId ?? requireOrgId(params))
     const { from, to } = resolveRange(query)
+    // Messages sent since the last fold are counted first: a report includes everything sent before it.
+    await foldAnalytics(this.app.get('postgresqlClient'), orgId)
     return buildReport(this.app.get('postgresqlClient'), { orgId, from, to, limit: query.$limit ?? 10 })
   }
 }

@@ -30,7 +30,7 @@ export const movedOf = (receipt: Receipt): Moved =>
 // moves. Returns the old and new positions and the caller's unread count after the move.
 const MOVE_SQL = `
 with cur as (
-  select rm.id, rm.room_id, rm.user_id, rm.last_read_seq, rm.delivered_seq, r.last_seq
+  select rm.id, rm.room_id, rm.user_id, rm.org_id, rm.last_read_seq, rm.delivered_seq, r.last_seq
   from room_members rm join rooms r on r.id = rm.room_id
   where rm.room_id = :roomId and rm.user_id = :userId and r.org_id = :orgId
   for update of rm
@@ -47,6 +47,11 @@ with cur as (
   from target t
   where rm.id = t.id and (t.new_read > t.last_read_seq or t.new_delivered > t.delivered_seq)
   returning rm.id
+), active as (
+  -- A day with a read counts as active in the analytics (a send's own pointer move is counted by the fold).
+  insert into analytics_active_days (org_id, day, user_id)
+  select t.org_id, (now() at time zone 'UTC')::date, t.user_id from target t where t.new_read > t.last_read_seq
+  on conflict do nothing
 )
 select t.room_id, t.user_id, t.last_read_seq as old_read, t.delivered_seq as old_delivered,
   t.new_read, t.new_delivered, ${unreadSql('t.room_id', 't.new_read', 't.user_id')} as unread_count
