@@ -13,8 +13,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const metricsRegistry = new Registry()
 const registers = [metricsRegistry]
 
-// Process metrics (CPU, memory, event loop lag, handles, GC) under prom-client's standard names.
-collectDefaultMetrics({ register: metricsRegistry })
+// Process metrics (CPU, memory, event loop lag, handles, GC) under prom-client's standard names. GC pauses in
+// fine buckets: the stalls worth finding are 1-50 ms (prom-client's default starts at 1 ms, then 10 ms).
+collectDefaultMetrics({
+  register: metricsRegistry,
+  gcDurationBuckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1]
+})
 
 const fastBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 const httpBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -210,6 +214,14 @@ export const dbPoolPending = poolGauge(
   'Callers waiting for a database connection (this process)',
   'pending'
 )
+
+// How long queries waited for a pooled connection: a full pool shows here before it shows as timeouts.
+export const dbPoolAcquireWait = new Histogram({
+  name: 'db_pool_acquire_wait_seconds',
+  help: 'Time a query waited for a pooled database connection (this process)',
+  buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 3],
+  registers
+})
 
 let outboxRead: Promise<{ backlog: number; oldestAgeSeconds: number } | undefined> | undefined
 // Both outbox gauges are collected in one scrape: share one query between them.

@@ -57,6 +57,8 @@ export interface PhaseReport {
   received: [number, string, number[]][]
   // event-loop delay of the worker since its previous report, beyond the 10 ms sampling interval
   loopDelayMs: { p99: number; max: number }
+  // worst delivery latency per second of the phase, by send time
+  secondMaxMs: number[]
 }
 
 export interface CatchupArgs {

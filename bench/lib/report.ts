@@ -5,6 +5,7 @@ import os from 'node:os'
 import type { LatencySummary } from './histogram'
 import type { MeterResult } from './procstat'
 import type { TrafficResult } from './traffic'
+import { serverStatsRows } from './server-stats'
 
 export type Row = [string, string]
 
@@ -59,6 +60,12 @@ export const trafficRows = (t: TrafficResult): Row[] => [
   ],
   ['latency ms (send->receipt)', latencyLine(t.latencyMs)],
   ['ack ms (send->ack)', latencyLine(t.ackMs)],
+  [
+    'per-second max ms',
+    `worst ${Math.max(0, ...t.perSecond.maxMs)}; seconds over 50 ms: ${t.perSecond.over50}, over 100 ms: ` +
+      `${t.perSecond.over100} (of ${t.perSecond.maxMs.length})`
+  ],
+  ...serverStatsRows(t.serverStats),
   ['drain', `${t.drainMs} ms after the last send`],
   ['unexpected disconnects', errorsText(t.disconnects)],
   [

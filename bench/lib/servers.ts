@@ -7,6 +7,7 @@ import net from 'node:net'
 import path from 'node:path'
 
 const ROOT = path.resolve(__dirname, '..', '..')
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token'
 const READY_TIMEOUT_MS = 90_000
 const STOP_TIMEOUT_MS = 15_000
 
@@ -60,7 +61,9 @@ const spawnServer = (index: number, port: number, opts: ServerOptions): ServerPr
     RATE_LIMIT_SOCKET_SENDS_PER_SECOND: '1000000',
     RATE_LIMIT_SOCKET_SEND_BURST: '1000000',
     RATE_LIMIT_SOCKET_CALLS: '1000000000',
-    RATE_LIMIT_REST_PER_MINUTE: '1000000000'
+    RATE_LIMIT_REST_PER_MINUTE: '1000000000',
+    // /metrics on: the run reads each server's event-loop delay, GC pauses and pool waits (server-stats.ts).
+    METRICS_TOKEN: BENCH_METRICS_TOKEN
   }
   for (const name of [
     'NODE_ENV',

@@ -7,6 +7,8 @@ import { mergeHistograms } from './histogram'
 import type { LatencySummary } from './histogram'
 import type { MeterResult } from './procstat'
 import type { PhaseCounts, PhaseReport, TrafficArgs } from './protocol'
+import { startServerStats } from './server-stats'
+import type { ServerStats } from './server-stats'
 
 export interface TrafficResult {
   seconds: number
@@ -27,6 +29,9 @@ export interface TrafficResult {
   ackMs: LatencySummary
   drainMs: number
   generatorLoopDelayMs: { p99: number; max: number }
+  // Worst delivery per second of the measured phase (by send time), and how many seconds had one over 50/100 ms.
+  perSecond: { maxMs: number[]; over50: number; over100: number }
+  serverStats: (ServerStats | null)[]
   disconnects: Record<string, number>
   resources: MeterResult
 }
@@ -102,8 +107,20 @@ export const runTraffic = async (h: Harness, plan: TrafficPlan): Promise<Traffic
   // The meter covers exactly the measured phase (warm-up excluded), by the coordinator's timers.
   const meter = h.meter()
   let resources: MeterResult | null = null
-  const startTimer = setTimeout(() => meter.start(), leadMs + plan.warmupMs)
-  const stopTimer = setTimeout(() => (resources = meter.stop()), leadMs + plan.warmupMs + plan.measureMs)
+  const urls = h.servers.map((server) => server.url)
+  let finishStats: ReturnType<typeof startServerStats> | null = null
+  let serverStats: Promise<(ServerStats | null)[]> | null = null
+  const startTimer = setTimeout(() => {
+    meter.start()
+    finishStats = startServerStats(urls)
+  }, leadMs + plan.warmupMs)
+  const stopTimer = setTimeout(
+    () => {
+      resources = meter.stop()
+      serverStats = finishStats?.() ?? null
+    },
+    leadMs + plan.warmupMs + plan.measureMs
+  )
   const total = leadMs + plan.warmupMs + plan.measureMs
   try {
     await h.pool.all('traffic', () => traffic, total + ackTimeoutMs + 60_000)
@@ -112,6 +129,7 @@ export const runTraffic = async (h: Harness, plan: TrafficPlan): Promise<Traffic
     clearTimeout(stopTimer)
   }
   if (!resources) resources = meter.stop()
+  serverStats ??= finishStats ? (finishStats as ReturnType<typeof startServerStats>)() : null
   const drainMs = await drain(h, plan.phase, args.num('drain', 5) * 1000)
   if (plan.warmupMs > 0) await h.pool.all('report', () => ({ phase: 'w' }), 60_000)
   const reports = await h.pool.all<PhaseReport>('report', () => ({ phase: plan.phase }), 120_000)
@@ -122,6 +140,10 @@ export const runTraffic = async (h: Harness, plan: TrafficPlan): Promise<Traffic
     for (const [name, n] of Object.entries(r.errors)) errors[name] = (errors[name] ?? 0) + n
   const sent = reports.reduce((sum, r) => sum + r.sent, 0)
   const acked = reports.reduce((sum, r) => sum + r.acked, 0)
+  const secondMax = Array.from(
+    { length: Math.ceil(seconds) },
+    (_, i) => Math.round(Math.max(0, ...reports.map((r) => r.secondMaxMs[i] ?? 0)) * 10) / 10
+  )
   return {
     seconds,
     sent,
@@ -138,6 +160,12 @@ export const runTraffic = async (h: Harness, plan: TrafficPlan): Promise<Traffic
       p99: Math.round(Math.max(...reports.map((r) => r.loopDelayMs.p99)) * 10) / 10,
       max: Math.round(Math.max(...reports.map((r) => r.loopDelayMs.max)) * 10) / 10
     },
+    perSecond: {
+      maxMs: secondMax,
+      over50: secondMax.filter((ms) => ms > 50).length,
+      over100: secondMax.filter((ms) => ms > 100).length
+    },
+    serverStats: (await serverStats) ?? [],
     disconnects: await unexpectedDisconnects(h),
     resources
   }

@@ -22,6 +22,9 @@ interface PhaseStats {
   ackedByRoom: Map<string, number>
   received: Map<number, Map<string, Set<number>>>
   receivedCount: number
+  // The worst delivery latency per second of the phase, by send time (index 0 = the phase's first second).
+  secondMax: number[]
+  startNs: bigint
 }
 
 const phases = new Map<string, PhaseStats>()
@@ -42,7 +45,9 @@ const newPhase = (): PhaseStats => ({
   ackedSeqs: [],
   ackedByRoom: new Map(),
   received: new Map(),
-  receivedCount: 0
+  receivedCount: 0,
+  secondMax: [],
+  startNs: 0n
 })
 
 const msSince = (t: bigint, now = process.hrtime.bigint()) => Number(now - t) / 1e6
@@ -68,7 +73,11 @@ createdListeners.push((client, message, at) => {
   }
   seqs.add(message.seq)
   stats.receivedCount++
-  stats.latency.record(msSince(BigInt(sentAt), at))
+  const sent = BigInt(sentAt)
+  const ms = msSince(sent, at)
+  stats.latency.record(ms)
+  const second = Math.max(0, Math.floor(Number(sent - stats.startNs) / 1e9))
+  if (!(stats.secondMax[second] >= ms)) stats.secondMax[second] = ms
 })
 
 let inflightTotal = 0
@@ -111,10 +120,14 @@ const send = (client: BenchClient, phase: string, args: TrafficArgs) => {
 
 // Resolves once every scheduled send went out and every ack arrived or timed out.
 export const runTraffic = async (args: TrafficArgs) => {
-  for (const phase of args.phases) phases.set(phase.name, newPhase())
   const ends: number[] = []
   let total = 0
-  for (const phase of args.phases) ends.push((total += phase.ms))
+  for (const phase of args.phases) {
+    const stats = newPhase()
+    stats.startNs = BigInt(args.startAt) + BigInt(Math.round(total * 1e6))
+    phases.set(phase.name, stats)
+    ends.push((total += phase.ms))
+  }
   const phaseAt = (elapsed: number) => args.phases[ends.findIndex((end) => elapsed < end)]?.name
   const senders = clients.filter((c) => (args.senders ? args.senders.includes(c.user.idx) : !c.user.sender))
   const elapsedMs = () => Number(process.hrtime.bigint() - args.startAt) / 1e6
@@ -178,6 +191,7 @@ export const phaseReport = (phase: string): PhaseReport => {
     duplicates: stats.duplicates,
     ackedSeqs: stats.ackedSeqs,
     received,
-    loopDelayMs: lag
+    loopDelayMs: lag,
+    secondMaxMs: Array.from(stats.secondMax, (ms) => ms ?? 0)
   }
 }

@@ -11,6 +11,7 @@ import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../declarations'
 import {
   attachMetrics,
+  dbPoolAcquireWait,
   httpRequestDuration,
   httpRequests,
   metricsContentType,
@@ -119,9 +120,31 @@ const adminServer = (settings: MetricsSettings) =>
     )
   })
 
+// Each acquire's wait, from tarn's events (acquireRequest → acquireSuccess/acquireFail, matched by event id).
+const watchPoolWaits = (pool: any) => {
+  if (!pool || typeof pool.on !== 'function') return () => undefined
+  const started = new Map<number, number>()
+  const request = (id: number) => started.set(id, performance.now())
+  const done = (id: number) => {
+    const at = started.get(id)
+    if (at === undefined) return
+    started.delete(id)
+    dbPoolAcquireWait.observe((performance.now() - at) / 1000)
+  }
+  pool.on('acquireRequest', request)
+  pool.on('acquireSuccess', done)
+  pool.on('acquireFail', done)
+  return () => {
+    pool.removeListener('acquireRequest', request)
+    pool.removeListener('acquireSuccess', done)
+    pool.removeListener('acquireFail', done)
+  }
+}
+
 // This app's scrape-time figures, and the admin port's life with the app's (setup → teardown).
 export const metrics = (app: Application) => {
   const db = () => app.get('postgresqlClient')
+  const unwatchPool = watchPoolWaits((db()?.client as any)?.pool)
   const detach = attachMetrics({
     pool: () => {
       const pool = (db()?.client as any)?.pool
@@ -160,6 +183,7 @@ export const metrics = (app: Application) => {
     teardown: [
       async (_context: any, next: () => Promise<void>) => {
         detach()
+        unwatchPool()
         const listener = server
         server = null
         if (listener) {

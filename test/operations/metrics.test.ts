@@ -54,6 +54,13 @@ describe('operations: metrics', function () {
     assert.ok(valueOf(samples, 'outbox_oldest_age_seconds') >= 0)
     assert.ok(valueOf(samples, 'jobs_queue_depth') >= 0)
     assert.ok(valueOf(samples, 'socket_connections_open') >= 0)
+    // Every pooled query's wait for a connection is timed (the scrape itself queried the outbox), and GC
+    // pauses have sub-millisecond buckets: the bench reads both to find stalls.
+    assert.ok(valueOf(samples, 'db_pool_acquire_wait_seconds_count') > 0)
+    assert.ok(
+      samples.some((s) => s.name === 'nodejs_gc_duration_seconds_bucket' && s.labels.le === '0.0005'),
+      'GC pauses in sub-millisecond buckets'
+    )
   })
 
   it('serves only on the admin port when one is set (the public port answers 404)', async () => {
