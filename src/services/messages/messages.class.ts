@@ -7,7 +7,8 @@ import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
-import { requireUser } from '../../auth/principal'
+import { requireOrgId, requireUser } from '../../auth/principal'
+import { forgetSocketAuthentication } from '../../auth/socket-sessions'
 import { refusal } from '../../auth/room-policy'
 import { notFound } from '../../errors'
 import { roomNotFound } from '../members/membership'
@@ -17,7 +18,10 @@ import { enqueueTopic, outboxOf } from '../../outbox'
 import type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './messages.schema'
 
 export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery }
-export interface MessageParams extends KnexAdapterParams<MessageQuery> {}
+export interface MessageParams extends KnexAdapterParams<MessageQuery> {
+  // A socket send authenticated from the connection's memory: the session the send statement must check.
+  sessionToCheck?: string
+}
 
 export const UNSENT_BODY = 'This message was unsent.'
 export const DELETED_BODY = 'This message was deleted.'
@@ -26,6 +30,17 @@ export const DELETED_BODY = 'This message was deleted.'
 export const DUPLICATE = Symbol('duplicate-send')
 
 const messageNotFound = () => notFound('Message not found')
+
+const reauthenticate = async (app: Application, params: MessageParams): Promise<MessageParams> => {
+  forgetSocketAuthentication(params.connection)
+  const { accessToken } = params.authentication ?? {}
+  const fresh = await app
+    .service('authentication')
+    .authenticate({ strategy: 'jwt', accessToken }, params, 'jwt')
+  const retried = { ...params, ...fresh, sessionToCheck: undefined } as MessageParams
+  requireOrgId(retried)
+  return retried
+}
 
 // The message as it is now, locked until the transaction ends (edits, unsends and deletes serialize on it).
 const lockMessage = async (trx: Knex.Transaction, id: Id) => {
@@ -119,9 +134,12 @@ export class MessageService
     try {
       // One call: next seq under the room's row lock (gapless, strictly increasing), insert, sender's pointers.
       // The room's kind rides along (same statement): a DM's send wrote an outbox row to drain.
+      // A socket send authenticated from memory passes its session: the same call checks it (CB004 below).
+      const session = params.sessionToCheck
       const send = (db: Knex | Knex.Transaction) =>
         db.raw(
-          `select m.*, r.kind as room_kind from chatboard_send_message(?, ?, ?, ?, ?::uuid[], ?, ?) m
+          `select m.*, r.kind as room_kind
+           from chatboard_send_message(?, ?, ?, ?, ?::uuid[], ?, ?${session ? ', ?' : ''}) m
            join rooms r on r.id = m.room_id`,
           [
             data.room_id,
@@ -130,7 +148,8 @@ export class MessageService
             data.body,
             mentions,
             data.client_msg_id ?? null,
-            data.client_sent_at ?? null
+            data.client_sent_at ?? null,
+            ...(session ? [session] : [])
           ]
         )
       const uploadIds = data.upload_ids ?? []
@@ -157,6 +176,9 @@ export class MessageService
       if (error?.code === 'CB001') throw refusal('send', { ...facts, archived: true }) ?? error
       if (error?.code === 'CB002') throw roomNotFound()
       if (error?.code === 'CB003') throw refusal('send', { ...facts, kind: 'dm', blocked: true }) ?? error
+      // The remembered session no longer holds (ended, account suspended, org changed): authenticate in full,
+      // which answers the refusal, or send again as who the token is now.
+      if (error?.code === 'CB004') return this.create(data, await reauthenticate(this.app, params))
       // A racing retry with the same client_msg_id committed first: answer with that message.
       if (
         error?.code === '23505' &&

@@ -1,0 +1,81 @@
+// Socket sends authenticate from the connection's memory and check the session inside the send statement: no
+// authentication query per send, yet a revoked session, a suspended account or a changed org is refused as
+// the full authentication refuses it, and nothing is stored.
+import assert from 'node:assert/strict'
+import { sharedServer } from '../../helpers/server'
+import { suiteClients } from '../../helpers/clients'
+import { createOrg } from '../../helpers/fixtures'
+import { orgWithRoom } from '../../helpers/org-room'
+
+describe('messages: socket sends check their session in the send', () => {
+  const { signedIn } = suiteClients()
+  const db = () => sharedServer().app.get('postgresqlClient')
+  const sessionOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sid
+  const stored = async (roomId: string) =>
+    Number((await db()('messages').where({ room_id: roomId }).count())[0].count)
+
+  // What the app's knex ran while `work` ran.
+  const queriesDuring = async (work: () => Promise<unknown>) => {
+    const seen: string[] = []
+    const listen = (query: { sql: string }) => seen.push(query.sql)
+    db().on('query', listen)
+    try {
+      await work()
+    } finally {
+      db().removeListener('query', listen)
+    }
+    return seen
+  }
+
+  it('runs no authentication query for a send, only for other calls', async () => {
+    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
+    const client = await signedIn(owner, 'socketio')
+    await client.service('rooms').get(roomId)
+    const sends = await queriesDuring(async () => {
+      for (let i = 0; i < 3; i++) await client.service('messages').create({ room_id: roomId, body: `m${i}` })
+    })
+    assert.equal(sends.filter((sql) => sql.includes('"auth_sessions"')).length, 0)
+    assert.equal(sends.filter((sql) => sql.includes('chatboard_send_message(')).length, 3)
+    const other = await queriesDuring(() => client.service('rooms').get(roomId))
+    assert.equal(other.filter((sql) => sql.includes('"auth_sessions"')).length, 1)
+  })
+
+  it('refuses a send on a session revoked behind the connection’s back (401), storing nothing', async () => {
+    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
+    const client = await signedIn(owner, 'socketio')
+    await client.service('messages').create({ room_id: roomId, body: 'before' })
+    await db()('auth_sessions')
+      .where({ id: sessionOf(owner.accessToken) })
+      .update({ revoked_at: new Date() })
+    await assert.rejects(client.service('messages').create({ room_id: roomId, body: 'after' }), {
+      name: 'NotAuthenticated',
+      data: { code: 'session_revoked' }
+    })
+    assert.equal(await stored(roomId), 1)
+  })
+
+  it('refuses a send from an account suspended behind the connection’s back (403)', async () => {
+    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
+    const client = await signedIn(owner, 'socketio')
+    await client.service('messages').create({ room_id: roomId, body: 'before' })
+    await db()('users').where({ id: owner.id }).update({ status: 'suspended' })
+    await assert.rejects(client.service('messages').create({ room_id: roomId, body: 'after' }), {
+      name: 'Forbidden',
+      data: { code: 'account_suspended' }
+    })
+    assert.equal(await stored(roomId), 1)
+  })
+
+  it('sends as who the account is now when its org changed: no longer into the old org’s room', async () => {
+    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
+    const client = await signedIn(owner, 'socketio')
+    await client.service('messages').create({ room_id: roomId, body: 'before' })
+    const elsewhere = await createOrg(sharedServer().url)
+    await db()('users').where({ id: owner.id }).update({ org_id: elsewhere.orgId })
+    await assert.rejects(client.service('messages').create({ room_id: roomId, body: 'after' }), {
+      name: 'NotFound'
+    })
+    assert.equal(await stored(roomId), 1)
+  })
+})
