@@ -36,7 +36,7 @@ export const channels = (app: Application) => {
           ])
           // Not awaited: a slow or absent Redis must not hold up logging in.
           presenceOf(app)
-            .connect(socket.id, user.id)
+            .connect(socket.id, user.id, user.org_id ?? null)
             .catch((error) => logger.error({ err: error }, 'presence connect failed'))
         }
       ]

@@ -74,11 +74,13 @@ export class PresenceTracker {
   }
 
   // A socket of this process logged in (or re-authenticated, possibly as someone else); resolves with its expiry.
-  connect(connId: string, userId: string): Promise<number> {
+  // `orgId`: the user's org as the login just read it, so coming online needs no lookup (a reconnect storm
+  // is a thousand of these at once); without it the announcement reads it.
+  connect(connId: string, userId: string, orgId?: string | null): Promise<number> {
     const previous = this.local.get(connId)
     if (previous && previous !== userId) this.disconnect(connId)
     this.local.set(connId, userId)
-    return this.heartbeat(userId, connId)
+    return this.heartbeat(userId, connId, orgId)
   }
 
   // A socket of this process closed or logged out.
@@ -90,11 +92,11 @@ export class PresenceTracker {
   }
 
   // Keeps one connection alive for another TTL; resolves with its new expiry once the store has it.
-  async heartbeat(userId: string, connId: string): Promise<number> {
+  async heartbeat(userId: string, connId: string, orgId?: string | null): Promise<number> {
     const now = Date.now()
     const expiresAt = now + this.ttlMs
     const cameOnline = await this.track(this.store.touch(userId, [connId], expiresAt, now), false)
-    if (cameOnline) this.announce(userId, 'online', now)
+    if (cameOnline) this.announce(userId, 'online', now, orgId)
     return expiresAt
   }
 
@@ -147,21 +149,23 @@ export class PresenceTracker {
     }
   }
 
-  private announce(userId: string, status: PresenceStatus, at: number) {
+  private announce(userId: string, status: PresenceStatus, at: number, orgId?: string | null) {
     const previous = this.chains.get(userId) ?? Promise.resolve()
     // A failed announcement (logged by track) must not stop the ones after it.
-    const next = previous.catch(() => undefined).then(() => this.publish(userId, status, at))
+    const next = previous.catch(() => undefined).then(() => this.publish(userId, status, at, orgId))
     this.chains.set(userId, next)
     this.track(next.finally(() => this.chains.get(userId) === next && this.chains.delete(userId)))
   }
 
-  private async publish(userId: string, status: PresenceStatus, at: number) {
+  private async publish(userId: string, status: PresenceStatus, at: number, orgId?: string | null) {
     const db = this.app.get('postgresqlClient')
     const lastSeen = new Date(at)
     const row =
       status === 'offline'
         ? (await db('users').where({ id: userId }).update({ last_seen_at: lastSeen }, ['org_id']))[0]
-        : await db('users').where({ id: userId }).first('org_id')
+        : orgId !== undefined
+          ? { org_id: orgId }
+          : await db('users').where({ id: userId }).first('org_id')
     // Presence is org-scoped: users without an org have nobody to tell.
     if (!row?.org_id) return
     const event: PresenceEvent = { user_id: userId, status, last_seen_at: lastSeen.toISOString() }

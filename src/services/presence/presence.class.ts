@@ -66,8 +66,8 @@ export class PresenceService
     const socket = socketOf(params.connection)
     const sid = (params.authentication as any)?.payload?.sid
     const expiresAt = socket
-      ? await this.tracker.connect(socket.id, user.id)
-      : await this.tracker.heartbeat(user.id, restConnection(sid ?? user.id))
+      ? await this.tracker.connect(socket.id, user.id, user.org_id ?? null)
+      : await this.tracker.heartbeat(user.id, restConnection(sid ?? user.id), user.org_id ?? null)
     return { user_id: user.id, status: 'online', expires_at: new Date(expiresAt).toISOString() }
   }
 }
