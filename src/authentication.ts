@@ -3,6 +3,7 @@ import type { Application } from './declarations'
 import { ChatAuthenticationService } from './auth/auth-service'
 import { SessionJwtStrategy } from './auth/jwt-strategy'
 import { ChatLocalStrategy } from './auth/local-strategy'
+import { setPasswordConcurrency } from './auth/passwords'
 import { RefreshStrategy } from './auth/refresh-strategy'
 import { ApiKeyStrategy } from './auth/api-key-strategy'
 import { limitLogin } from './hooks/limit-login'
@@ -16,6 +17,7 @@ declare module './declarations' {
 }
 
 export const authentication = (app: Application) => {
+  setPasswordConcurrency(app.get('passwords').concurrency)
   const auth = new ChatAuthenticationService(app)
   auth.register('jwt', new SessionJwtStrategy())
   auth.register('local', new ChatLocalStrategy())

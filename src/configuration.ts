@@ -47,7 +47,9 @@ export const configurationSchema = Type.Intersect([
     passwords: Type.Object({
       memoryCostKiB: Type.Integer({ minimum: 8, maximum: 4194304 }),
       timeCost: Type.Integer({ minimum: 1, maximum: 100 }),
-      parallelism: Type.Integer({ minimum: 1, maximum: 16 })
+      parallelism: Type.Integer({ minimum: 1, maximum: 16 }),
+      // Hashes and verifications at once in this process (the rest queue); at most the cores to spare.
+      concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 }))
     }),
     trustProxy: Type.Boolean(),
     limits: Type.Object({

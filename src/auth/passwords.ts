@@ -4,11 +4,38 @@
 import { hash, parseOptions, verify } from '@node-rs/argon2'
 import bcrypt from 'bcryptjs'
 
-// configuration `passwords` (src/configuration.ts): argon2id memory (KiB), passes and lanes for new hashes.
+// configuration `passwords` (src/configuration.ts): argon2id memory (KiB), passes and lanes for new hashes, and
+// how many hashes or verifications this process runs at once.
 export interface PasswordSettings {
   memoryCostKiB: number
   timeCost: number
   parallelism: number
+  concurrency?: number
+}
+
+// Why a limit: argon2id is made to cost CPU (tens of ms each). Off the event loop is not enough: 100 logins at
+// once on libuv's four threads took both cores of a 2-core machine for seconds and delayed every message
+// delivery by up to a second (bench/RESULTS.md). One at a time (the default) leaves the other cores to
+// messaging; the logins of a storm queue instead, which is where the cost belongs.
+let slots = 1
+let running = 0
+const queue: (() => void)[] = []
+
+export const setPasswordConcurrency = (n: number | undefined) => {
+  slots = Math.max(1, Math.floor(n ?? 1))
+}
+
+export const withPasswordSlot = async <T>(work: () => Promise<T>): Promise<T> => {
+  if (running < slots) running++
+  else await new Promise<void>((resolve) => queue.push(resolve))
+  try {
+    return await work()
+  } finally {
+    // The slot passes straight to the next waiter, so `running` only drops when nobody waits.
+    const next = queue.shift()
+    if (next) next()
+    else running--
+  }
 }
 
 const BCRYPT = /^\$2[abxy]\$/
@@ -16,11 +43,13 @@ const ARGON2ID = '$argon2id$'
 
 // Without an explicit algorithm @node-rs/argon2 makes argon2id (its const enum cannot be imported under tsx).
 export const hashPassword = (password: string, settings: PasswordSettings) =>
-  hash(password, {
-    memoryCost: settings.memoryCostKiB,
-    timeCost: settings.timeCost,
-    parallelism: settings.parallelism
-  })
+  withPasswordSlot(() =>
+    hash(password, {
+      memoryCost: settings.memoryCostKiB,
+      timeCost: settings.timeCost,
+      parallelism: settings.parallelism
+    })
+  )
 
 // True when `password` matches the stored hash (argon2id, or a bcrypt hash from before); false for anything
 // else, including a malformed stored value.
@@ -28,7 +57,7 @@ export const verifyPassword = async (stored: string | null | undefined, password
   if (typeof stored !== 'string' || typeof password !== 'string') return false
   try {
     if (BCRYPT.test(stored)) return await bcrypt.compare(password, stored)
-    if (stored.startsWith('$argon2')) return await verify(stored, password)
+    if (stored.startsWith('$argon2')) return await withPasswordSlot(() => verify(stored, password))
   } catch {
     // A corrupt hash is a failed login, not a 500.
   }

@@ -8,7 +8,12 @@ import { forEachTransport, connect } from '../../helpers/clients'
 import type { TestClient } from '../../helpers/clients'
 import { api, bearer, register } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
-import { needsRehash, verifyPassword } from '../../../src/auth/passwords'
+import {
+  needsRehash,
+  setPasswordConcurrency,
+  verifyPassword,
+  withPasswordSlot
+} from '../../../src/auth/passwords'
 
 const storedHash = async (id: string): Promise<string> =>
   (await sharedServer().app.get('postgresqlClient')('users').where({ id }).first('password')).password
@@ -130,5 +135,51 @@ describe('password hashes: changing the password', () => {
       }),
       true
     )
+  })
+})
+
+describe('password hashes: one process hashes passwords.concurrency at a time', () => {
+  after(() => setPasswordConcurrency(sharedServer().app.get('passwords').concurrency))
+
+  // Work that stays in flight until released, recording how many ran at once and in which order they began.
+  const gate = () => {
+    const state = { active: 0, most: 0, began: [] as number[], release: [] as (() => void)[] }
+    const work = (n: number) => () =>
+      new Promise<number>((resolve, reject) => {
+        state.active++
+        state.most = Math.max(state.most, state.active)
+        state.began.push(n)
+        state.release.push(() => {
+          state.active--
+          if (n === 2) reject(new Error('this one fails'))
+          else resolve(n)
+        })
+      })
+    return { state, work }
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve))
+
+  it('queues the rest in arrival order, and a failure frees its slot', async () => {
+    for (const slots of [1, 2]) {
+      setPasswordConcurrency(slots)
+      const { state, work } = gate()
+      const calls = [1, 2, 3, 4].map((n) => withPasswordSlot(work(n)).catch((e: Error) => e.message))
+      await settle()
+      assert.deepEqual(state.began, slots === 1 ? [1] : [1, 2])
+      while (state.release.length > 0) {
+        state.release.shift()!()
+        await settle()
+      }
+      assert.deepEqual(await Promise.all(calls), [1, 'this one fails', 3, 4])
+      assert.deepEqual(state.began, [1, 2, 3, 4])
+      assert.equal(state.most, slots)
+    }
+  })
+
+  it('runs real verifications through the slots (the default of one)', async () => {
+    setPasswordConcurrency(undefined)
+    const stored = await hash('pw', { memoryCost: 64, timeCost: 1, parallelism: 1 })
+    const answers = await Promise.all([verifyPassword(stored, 'pw'), verifyPassword(stored, 'no')])
+    assert.deepEqual(answers, [true, false])
   })
 })
