@@ -10,6 +10,8 @@ export interface ServerStats {
   loopDelayMs: { p50: number; p99: number; max: number }
   gc: { pauses: number; totalMs: number; longestMsAtMost: number | null; over10ms: number }
   poolWait: { acquires: number; meanMs: number; p99MsAtMost: number | null; over10ms: number }
+  // messages.create over Socket.IO, hooks included, as the server timed it (buckets of 1, 5, 10, 25, 50 ms...)
+  sendCall: { calls: number; meanMs: number; p50MsAtMost: number | null; p99MsAtMost: number | null }
 }
 
 export const scrape = async (url: string): Promise<Series> => {
@@ -29,11 +31,12 @@ export const scrape = async (url: string): Promise<Series> => {
 const round = (n: number) => Math.round(n * 100) / 100
 
 // A histogram's change between two scrapes, all label sets summed: [upper bound s, count] cumulative.
-const histogramDelta = (start: Series, end: Series, name: string) => {
+const histogramDelta = (start: Series, end: Series, name: string, labels: string[] = []) => {
   const byLe = new Map<number, number>()
   let count = 0
   let sum = 0
   for (const [key, value] of end) {
+    if (!labels.every((label) => key.includes(label))) continue
     const before = start.get(key) ?? 0
     if (key.startsWith(`${name}_bucket{`)) {
       const le = /le="([^"]+)"/.exec(key)?.[1]
@@ -63,6 +66,12 @@ const lag = (end: Series, stat: string) =>
 export const windowStats = (start: Series, end: Series): ServerStats => {
   const gc = histogramDelta(start, end, 'nodejs_gc_duration_seconds')
   const pool = histogramDelta(start, end, 'db_pool_acquire_wait_seconds')
+  const send = histogramDelta(start, end, 'service_call_duration_seconds', [
+    'service="messages"',
+    'method="create"',
+    'transport="socketio"',
+    'outcome="ok"'
+  ])
   return {
     loopDelayMs: {
       p50: lag(end, 'p50'),
@@ -80,6 +89,12 @@ export const windowStats = (start: Series, end: Series): ServerStats => {
       meanMs: pool.count > 0 ? round((pool.sum / pool.count) * 1000) : 0,
       p99MsAtMost: ms(pool.atMost(0.99)),
       over10ms: pool.over(0.01)
+    },
+    sendCall: {
+      calls: send.count,
+      meanMs: send.count > 0 ? round((send.sum / send.count) * 1000) : 0,
+      p50MsAtMost: ms(send.atMost(0.5)),
+      p99MsAtMost: ms(send.atMost(0.99))
     }
   }
 }
@@ -100,6 +115,7 @@ export const serverStatsRows = (stats: (ServerStats | null)[]): [string, string]
     s
       ? `loop delay p50 ${s.loopDelayMs.p50} p99 ${s.loopDelayMs.p99} max ${s.loopDelayMs.max} ms; ` +
         `GC ${s.gc.pauses} pauses ${s.gc.totalMs} ms, longest <= ${s.gc.longestMsAtMost} ms, ${s.gc.over10ms} over 10 ms; ` +
-        `pool wait mean ${s.poolWait.meanMs} ms, p99 <= ${s.poolWait.p99MsAtMost} ms, ${s.poolWait.over10ms} of ${s.poolWait.acquires} over 10 ms`
+        `pool wait mean ${s.poolWait.meanMs} ms, p99 <= ${s.poolWait.p99MsAtMost} ms, ${s.poolWait.over10ms} of ${s.poolWait.acquires} over 10 ms; ` +
+        `send call mean ${s.sendCall.meanMs} ms, p50 <= ${s.sendCall.p50MsAtMost}, p99 <= ${s.sendCall.p99MsAtMost} ms`
       : '/metrics not readable'
   ])
