@@ -13,6 +13,7 @@ import { refusal } from '../../auth/room-policy'
 import { notFound } from '../../errors'
 import { roomNotFound } from '../members/membership'
 import { resolveMentions } from './mentions'
+import { SendBatcher } from './send-batch'
 import { attach, lockUploads } from './attachments'
 import { enqueueTopic, outboxOf } from '../../outbox'
 import type { Message, MessageData, MessagePage, MessagePatch, MessageQuery } from './messages.schema'
@@ -53,8 +54,11 @@ export class MessageService
   extends KnexService<Message, MessageData, MessageParams, MessagePatch>
   implements ServiceInterface<Message, MessageData, MessageParams, MessagePatch>
 {
+  private batcher: SendBatcher
+
   constructor(public app: Application) {
     super({ Model: app.get('postgresqlClient'), name: 'messages' } satisfies KnexAdapterOptions)
+    this.batcher = new SendBatcher(() => this.Model)
   }
 
   // Messages of the rooms I am in (of my org).
@@ -135,7 +139,7 @@ export class MessageService
       // One call: next seq under the room's row lock (gapless, strictly increasing), insert, sender's pointers.
       // The room's kind rides along (same statement): a DM's send wrote an outbox row to drain.
       // A socket send authenticated from memory passes its session: the same call checks it (CB004 below).
-      const session = params.sessionToCheck
+      const session = params.sessionToCheck ?? null
       const send = (db: Knex | Knex.Transaction) =>
         db.raw(
           `select m.*, r.kind as room_kind
@@ -153,11 +157,21 @@ export class MessageService
           ]
         )
       const uploadIds = data.upload_ids ?? []
-      // With files: one transaction (lock order: the uploads FOR SHARE, the room row, the message), so the
-      // message and its links commit together or not at all; without, the single call is its own transaction.
+      // Without files: the send joins this process's next group commit (send-batch.ts: the same function per
+      // item, in a subtransaction of its own). With files: one transaction (lock order: the uploads FOR SHARE,
+      // the room row, the message), so the message and its links commit together or not at all.
       const sent =
         uploadIds.length === 0
-          ? (await send(this.Model)).rows[0]
+          ? await this.batcher.send({
+              room: data.room_id,
+              org: user.org_id as string,
+              sender: user.id,
+              body: data.body,
+              mentions,
+              client_msg_id: data.client_msg_id ?? null,
+              client_sent_at: data.client_sent_at ?? null,
+              session
+            })
           : await this.Model.transaction(async (trx) => {
               await lockUploads(trx, uploadIds, user.id, user.org_id as string)
               const { room_kind, ...row } = (await send(trx)).rows[0]

@@ -17,7 +17,7 @@ forEachTransport('members: races with sends', (transport) => {
 
   it('does not deadlock when a member is kicked while their send is half-way (both succeed, in order)', async () => {
     const { admin, bob, a, b, room, bobRow } = await setup()
-    // A blocker holds seq 1 uncommitted: Bob's send (one chatboard_send_message call) takes the room's lock,
+    // A blocker holds seq 1 uncommitted: Bob's send (one chatboard_send_messages statement) takes the room's lock,
     // then waits at its insert.
     const trx = await db().transaction()
     try {
@@ -30,7 +30,7 @@ forEachTransport('members: races with sends', (transport) => {
       })
       const send = b.service('messages').create({ room_id: room.id, body: 'last words' })
       send.catch(() => undefined)
-      await waitUntilBlocked('select m.*, r.kind as room_kind from chatboard_send_message')
+      await waitUntilBlocked('select b.idx, b.room_kind, b.error_code')
       const kick = a.service('members').remove(bobRow.id)
       kick.catch(() => undefined)
       await waitUntilBlocked('update "rooms"')
@@ -58,7 +58,7 @@ forEachTransport('members: races with sends', (transport) => {
       await waitUntilBlocked('update "rooms"', 1)
       const send = b.service('messages').create({ room_id: room.id, body: 'from the door' })
       send.catch(() => undefined)
-      await waitUntilBlocked('select m.*, r.kind as room_kind from chatboard_send_message')
+      await waitUntilBlocked('select b.idx, b.room_kind, b.error_code')
       await trx.commit()
       await kick
       await rejectsWith(send, 'NotFound', 'not_found')

@@ -36,7 +36,7 @@ describe('messages: socket sends check their session in the send', () => {
       for (let i = 0; i < 3; i++) await client.service('messages').create({ room_id: roomId, body: `m${i}` })
     })
     assert.equal(sends.filter((sql) => sql.includes('"auth_sessions"')).length, 0)
-    assert.equal(sends.filter((sql) => sql.includes('chatboard_send_message(')).length, 3)
+    assert.equal(sends.filter((sql) => sql.includes('chatboard_send_messages(')).length, 3)
     const other = await queriesDuring(() => client.service('rooms').get(roomId))
     assert.equal(other.filter((sql) => sql.includes('"auth_sessions"')).length, 1)
   })

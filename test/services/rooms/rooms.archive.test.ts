@@ -70,7 +70,7 @@ forEachTransport('rooms: archive', (transport) => {
       await trx('rooms').where({ id: room.id }).forUpdate().select('id')
       const pending = a.service('messages').create({ room_id: room.id, body: 'last call' })
       pending.catch(() => undefined)
-      await waitUntilBlocked('select m.*, r.kind as room_kind from chatboard_send_message')
+      await waitUntilBlocked('select b.idx, b.room_kind, b.error_code')
       await trx('rooms').where({ id: room.id }).update({ archived_at: trx.fn.now() })
       await trx.commit()
       await rejectsWith(pending, 'Forbidden', 'room_archived')
