@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import knex from 'knex'
 import type { Knex } from 'knex'
-import ClientPgLite from 'knex-pglite'
+import type ClientPgLite from 'knex-pglite'
 import pg from 'pg'
 
 // bigint (seq, pointers, counts) as a JS number, as PGlite already returns it: values stay far below 2^53.
@@ -89,8 +89,12 @@ export const createKnex = (settings: DatabaseSettings): Knex => {
   }
   const dataDir = path.resolve(settings.dataDir)
   fs.mkdirSync(dataDir, { recursive: true })
-  // PGlite allows exactly one connection; knex-pglite pins the pool to 1.
-  return knex({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dataDir } } as Knex.Config)
+  // PGlite allows exactly one connection; knex-pglite pins the pool to 1. Loaded only here: a server on
+  // PostgreSQL does not carry the embedded database's code (start-up memory, issue 12).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('knex-pglite') as typeof ClientPgLite & { default?: typeof ClientPgLite }
+  const client = loaded.default ?? loaded
+  return knex({ client, dialect: 'postgres', connection: { filename: dataDir } } as Knex.Config)
 }
 
 // Applies every pending migration; the knex migration lock keeps two processes from racing. On PostgreSQL

@@ -1,5 +1,6 @@
 // One bench run's fixtures: fresh database + seed, the server process(es) of the target, the worker
 // processes, and the users split between them; torn down afterwards (or killed by the watchdog).
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Args, Target } from './args'
@@ -68,6 +69,12 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`)
     log(`servers write CPU profiles to ${dir}`)
   }
+  if (args.has('built')) {
+    // The production start (Dockerfile): compiled JavaScript, no TypeScript loader in the process.
+    log('building lib/ (npm run build)')
+    const built = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 2, 2] })
+    if (built.status !== 0) throw new Error('npm run build failed')
+  }
   const servers = await startServers({
     count: target === 'pg2' ? 2 : 1,
     databaseUrl: db.databaseUrl,
@@ -78,6 +85,7 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
     logLevel: args.str('server-log-level', 'warn'),
     nodeOptions: args.str('server-node-options', ''),
     nodeArgs,
+    built: args.has('built'),
     logFile: args.str('server-log', '')
   })
   live.servers = servers

@@ -30,6 +30,7 @@ export interface ServerOptions {
   logLevel: string
   nodeOptions: string // NODE_OPTIONS for the servers only (e.g. --max-old-space-size=512)
   nodeArgs: string[] // node flags on the servers' command line (Node 20 refuses --cpu-prof in NODE_OPTIONS)
+  built: boolean // run lib/index.js (npm run build, as the Docker image does) instead of src/ through tsx
   logFile: string // '' = keep only the last 200 lines in memory (printed if start-up fails)
 }
 
@@ -82,7 +83,9 @@ const spawnServer = (index: number, port: number, opts: ServerOptions): ServerPr
   if (opts.poolMax) env.DATABASE_POOL_MAX = String(opts.poolMax)
   if (opts.nodeOptions) env.NODE_OPTIONS = opts.nodeOptions
   // node itself, not npm or a shell: the child pid is the server whose /proc entries we read.
-  const argv = [...opts.nodeArgs, '--import', 'tsx', 'src/index.ts']
+  const argv = opts.built
+    ? [...opts.nodeArgs, 'lib/index.js']
+    : [...opts.nodeArgs, '--import', 'tsx', 'src/index.ts']
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const output: string[] = []
   const keep = (chunk: Buffer) => {

@@ -52,6 +52,12 @@ export const configureSockets = (app: Application) => (io: Server) => {
     app.set('redisAdapterClients' as any, [pub, sub])
     resyncAfterLoss(io, [pub, sub])
   }
+  // Memory per idle connection: engine.io keeps the upgrade request (an IncomingMessage, its raw headers and
+  // parser state) for the connection's whole life, though all we read from it is in socket.handshake by the
+  // time the socket connects (socket.io's memory-usage guide: "discard the initial HTTP request").
+  io.on('connection', (socket) => {
+    ;(socket.conn as any).request = null
+  })
   io.use((socket, next) => {
     const connection = (socket as any).feathers
     sockets.set(connection, socket)
