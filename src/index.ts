@@ -5,6 +5,7 @@ import { migrateLatest } from './postgresql'
 import { redact, validateConfiguration } from './startup'
 import { gracefulShutdown, trackInFlight, flushLogs } from './shutdown'
 import { logger } from './logger'
+import { collectStartupGarbage } from './startup-gc'
 
 const main = async () => {
   const app = createApp()
@@ -17,6 +18,7 @@ const main = async () => {
   const host = app.get('host')
   const server = await app.listen(port, host)
   gracefulShutdown(app, server, inFlight)
+  collectStartupGarbage()
   const embedded = !app.get('database').url
   const address = server.address()
   logger.info(

@@ -17,7 +17,6 @@ import {
   getCreateTableSQL,
   getUpdateTimestampTriggerSQL
 } from '@agendajs/postgres-backend'
-import { MongoBackend } from '@agendajs/mongo-backend'
 import pg from 'pg'
 import type { Application } from '../declarations'
 import { logger } from '../logger'
@@ -70,7 +69,9 @@ export const createJobBackend = async (app: Application): Promise<JobBackend> =>
   const { url } = app.get('database')
   const db = app.get('postgresqlClient')
   if (mongoUrl) {
-    // MongoDB has no notification channel here: new jobs start within jobs.processEveryMs.
+    // MongoDB has no notification channel here: new jobs start within jobs.processEveryMs. Loaded only here:
+    // the driver's BSON serializer allocates a 17 MB buffer at import, a tenth of a PostgreSQL server's RSS.
+    const { MongoBackend } = await import('@agendajs/mongo-backend')
     return { store: 'mongodb', backend: new MongoBackend({ address: mongoUrl }) }
   }
   if (url) {
