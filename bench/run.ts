@@ -33,7 +33,8 @@ const defaultTimeout = (args: Args): number => {
     case 'reconnect':
       return 480
     case 'idle':
-      return 240 + d(10)
+      // Password logins go one at a time on the server (about 40 ms each here): 5,000 take minutes.
+      return 240 + args.num('users', 5000) * 0.08 + 5 * d(5)
     case 'rest':
       return 240 + d(30)
   }

@@ -86,7 +86,9 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
     nodeOptions: args.str('server-node-options', ''),
     nodeArgs,
     built: args.has('built'),
-    logFile: args.str('server-log', '')
+    logFile: args.str('server-log', ''),
+    // Memory runs force full collections before each sample (bench/lib/inspector.ts).
+    inspect: args.scenario === 'idle'
   })
   live.servers = servers
   for (const server of servers) {

@@ -18,6 +18,8 @@ export interface ServerProcess {
   child: ChildProcess
   output: string[]
   exited: Promise<number | null>
+  // The inspector's port when started with `inspect` (memory runs force collections through it).
+  inspectPort?: number
 }
 
 export interface ServerOptions {
@@ -32,6 +34,7 @@ export interface ServerOptions {
   nodeArgs: string[] // node flags on the servers' command line (Node 20 refuses --cpu-prof in NODE_OPTIONS)
   built: boolean // run lib/index.js (npm run build, as the Docker image does) instead of src/ through tsx
   logFile: string // '' = keep only the last 200 lines in memory (printed if start-up fails)
+  inspect?: boolean // open the inspector on a free loopback port (bench/lib/inspector.ts forces GC through it)
 }
 
 export const freePort = () =>
@@ -46,7 +49,12 @@ export const freePort = () =>
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const spawnServer = (index: number, port: number, opts: ServerOptions): ServerProcess => {
+const spawnServer = (
+  index: number,
+  port: number,
+  opts: ServerOptions,
+  inspectPort?: number
+): ServerProcess => {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: '127.0.0.1',
@@ -83,9 +91,8 @@ const spawnServer = (index: number, port: number, opts: ServerOptions): ServerPr
   if (opts.poolMax) env.DATABASE_POOL_MAX = String(opts.poolMax)
   if (opts.nodeOptions) env.NODE_OPTIONS = opts.nodeOptions
   // node itself, not npm or a shell: the child pid is the server whose /proc entries we read.
-  const argv = opts.built
-    ? [...opts.nodeArgs, 'lib/index.js']
-    : [...opts.nodeArgs, '--import', 'tsx', 'src/index.ts']
+  const nodeArgs = inspectPort ? [...opts.nodeArgs, `--inspect=127.0.0.1:${inspectPort}`] : opts.nodeArgs
+  const argv = opts.built ? [...nodeArgs, 'lib/index.js'] : [...nodeArgs, '--import', 'tsx', 'src/index.ts']
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const output: string[] = []
   const keep = (chunk: Buffer) => {
@@ -100,7 +107,7 @@ const spawnServer = (index: number, port: number, opts: ServerOptions): ServerPr
     child.stderr!.pipe(file)
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return { index, pid: child.pid!, url: `http://127.0.0.1:${port}`, child, output, exited }
+  return { index, pid: child.pid!, url: `http://127.0.0.1:${port}`, child, output, exited, inspectPort }
 }
 
 const waitReady = async (server: ServerProcess) => {
@@ -129,7 +136,7 @@ export const startServers = async (opts: ServerOptions): Promise<ServerProcess[]
   try {
     for (let i = 0; i < opts.count; i++) {
       const port = opts.firstPort ? opts.firstPort + i : await freePort()
-      const server = spawnServer(i, port, opts)
+      const server = spawnServer(i, port, opts, opts.inspect ? await freePort() : undefined)
       servers.push(server)
       await waitReady(server)
     }

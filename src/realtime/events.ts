@@ -55,7 +55,7 @@ export const presenceEventSchema = Type.Array(presenceChangeSchema, { $id: 'Pres
 
 export const events: Record<string, EventSpec> = {
   'messages created': {
-    audience: 'room: every member device, the sender’s included',
+    audience: 'room: every member device but the socket that sent it (its answer is the message)',
     schema: messageEventSchema,
     description: 'A new message (its seq is the room’s next; gaps never happen).'
   },

@@ -9,9 +9,13 @@ import { eventBroadcasts, eventRecipients } from '../metrics'
 import { orgChannel, roomChannel, sessionChannel, userChannel } from './channel-names'
 
 // Who hears an event. `exceptUser` leaves out all of one user's devices (the actor gets a personal version
-// through their own user channel instead).
+// through their own user channel instead); `exceptSocket` leaves out the one socket whose call caused the
+// event (its answer already carries the record; the user's other devices still hear it).
 export type Audience =
-  { room: string; exceptUser?: string } | { user: string } | { session: string } | { org: string }
+  | { room: string; exceptUser?: string; exceptSocket?: string }
+  | { user: string }
+  | { session: string }
+  | { org: string }
 
 export interface Delivery {
   to: Audience[]
@@ -19,6 +23,8 @@ export interface Delivery {
   // Another catalogue entry of the same wire name (a second payload version, e.g. the reader's receipt).
   as?: string
 }
+
+const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0
 
 export const channelOf = (audience: Audience): string => {
   if ('room' in audience) return roomChannel(audience.room)
@@ -46,14 +52,15 @@ export const project = (schema: any, value: any): any => {
 // Connections of THIS process that an emit reaches, from the adapter's local rooms (a socket in several of the
 // channels counts once, as Socket.IO sends it once). Other processes' connections, reached through the Redis
 // adapter, are not counted: no process sees them all, and asking would cost a round trip per event.
-const localRecipients = (app: Application, channels: string[], except?: string) => {
+const localRecipients = (app: Application, channels: string[], except: string[] = []) => {
   const rooms = app.io!.of('/').adapter.rooms
   if (channels.length === 1) {
     const members = rooms.get(channels[0])
     if (!members) return 0
-    let count = members.size
-    for (const id of (except && rooms.get(except)) || []) if (members.has(id)) count--
-    return count
+    if (except.length === 0) return members.size
+    const left = new Set<string>()
+    for (const name of except) for (const id of rooms.get(name) ?? []) if (members.has(id)) left.add(id)
+    return members.size - left.size
   }
   const union = new Set<string>()
   for (const channel of channels) for (const id of rooms.get(channel) ?? []) union.add(id)
@@ -61,7 +68,8 @@ const localRecipients = (app: Application, channels: string[], except?: string) 
 }
 
 // Sends `payload` (projected onto `schema`) as `name` to every audience. Audiences without exceptions share
-// one broadcast; each `exceptUser` audience is its own (Socket.IO's except() applies to the whole emit).
+// one broadcast; each audience with an exception is its own (Socket.IO's except() applies to the whole emit).
+// A socket id is a Socket.IO room of its own, so an excepted socket is left out on every process.
 export const sendEvent = (
   app: Application,
   name: string,
@@ -72,7 +80,9 @@ export const sendEvent = (
   const io = app.io
   if (!io || to.length === 0) return
   const body = project(schema, payload)
-  const plain = to.filter((a) => !('room' in a && a.exceptUser))
+  const excepted = (a: Audience) =>
+    'room' in a ? [a.exceptUser && userChannel(a.exceptUser), a.exceptSocket].filter(isName) : []
+  const plain = to.filter((a) => excepted(a).length === 0)
   let recipients = 0
   if (plain.length > 0) {
     const channels = [...new Set(plain.map(channelOf))]
@@ -80,9 +90,10 @@ export const sendEvent = (
     recipients += localRecipients(app, channels)
   }
   for (const audience of to) {
-    if ('room' in audience && audience.exceptUser) {
-      io.to(roomChannel(audience.room)).except(userChannel(audience.exceptUser)).emit(name, body)
-      recipients += localRecipients(app, [roomChannel(audience.room)], userChannel(audience.exceptUser))
+    const except = excepted(audience)
+    if ('room' in audience && except.length > 0) {
+      io.to(roomChannel(audience.room)).except(except).emit(name, body)
+      recipients += localRecipients(app, [roomChannel(audience.room)], except)
     }
   }
   eventBroadcasts.inc({ event: name })

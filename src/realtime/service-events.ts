@@ -8,6 +8,7 @@ import type { Audience, Delivery } from './publisher'
 import { logger } from '../logger'
 import { observeMessageDelivered } from '../hooks/metrics'
 import { movedOf } from '../services/receipts/receipts.class'
+import { socketOf } from './sockets'
 
 type Route = (
   data: any,
@@ -34,7 +35,10 @@ const receiptRoute: Route = (receipt, context) => {
 
 // Keys are catalogue keys; the event name on the wire drops a parenthesised audience (see wireName).
 export const routes: Record<string, Route> = {
-  'messages created': (m) => to(m, room(m)),
+  // Not back to the socket that sent it: its answer is the message (issue 12: a frame per send saved). The
+  // sender's other devices and sockets hear it like everyone else; a REST send has no socket to leave out.
+  'messages created': (m, context) =>
+    to(m, { room: m.room_id, exceptSocket: socketOf(context?.params.connection)?.id }),
   'messages patched': (m) => to(m, room(m)),
   'messages removed': (m) => to(m, room(m)),
   // Each member's devices joined the room channel before this event; the user channel reaches them all.

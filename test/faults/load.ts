@@ -38,8 +38,14 @@ export const restSend =
   }
 
 // A send over the sender's own socket (a Feathers client); an error answer carries its HTTP code.
+// `answered` gets each stored message from its send's answer: the sending socket receives no event for its
+// own message, so a device following the room applies the answer (as the web client does).
 export const socketSend =
-  (clientOf: (sender: Account) => { service: (path: any) => any }, roomId: string): SendFn =>
+  (
+    clientOf: (sender: Account) => { service: (path: any) => any },
+    roomId: string,
+    answered?: (sender: Account, message: any) => void
+  ): SendFn =>
   async (sender, body, timeoutMs) => {
     let timer: NodeJS.Timeout | undefined
     const hung = new Promise<never>((_, reject) => {
@@ -48,6 +54,7 @@ export const socketSend =
     try {
       const created = clientOf(sender).service('messages').create({ room_id: roomId, body })
       const message = await Promise.race([created, hung])
+      answered?.(sender, message)
       return { status: 201, code: null, message }
     } catch (error: any) {
       if (error?.name === 'TimeoutError') throw error

@@ -59,7 +59,11 @@ describe('faults: Redis killed for 10 s and restarted under load (two processes)
     const devices = await Promise.all(members.map((m, i) => device(i % 2 ? B.url : A.url, m, roomId)))
     // Sends over each member's own socket (REST sends go through the Redis-backed REST budget: see README).
     const load = startLoad(
-      socketSend((sender) => devices[members.indexOf(sender)].client, roomId),
+      socketSend(
+        (sender) => devices[members.indexOf(sender)].client,
+        roomId,
+        (sender, message) => devices[members.indexOf(sender)].recipe.receive(message)
+      ),
       members
     )
     await load.until((a) => a.status === 201, 20)

@@ -20,24 +20,30 @@ export const record = (
 ) => {
   const seen: Recorded[] = []
   const waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = []
+  const arrived = (entry: Recorded) => {
+    seen.push(entry)
+    for (const waiter of [...waiters]) {
+      if (waiter.match(entry)) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve(entry)
+      }
+    }
+  }
   for (const path of paths) {
     for (const event of events) {
       client.service(path as any).on(event, (payload: any) => {
         const problem = checkEvent(`${path} ${event}`, payload)
         if (problem) invalidEvents.push(problem)
         // Batched events (presence) carry an array of changes: each is recorded as its own entry.
-        for (const data of Array.isArray(payload) ? payload : [payload]) {
-          const entry = { path, event, data }
-          seen.push(entry)
-          for (const waiter of [...waiters]) {
-            if (waiter.match(entry)) {
-              waiters.splice(waiters.indexOf(waiter), 1)
-              waiter.resolve(entry)
-            }
-          }
-        }
+        for (const data of Array.isArray(payload) ? payload : [payload]) arrived({ path, event, data })
       })
     }
+  }
+  // A socket's own send is not echoed back to it (its answer is the message): a client applies the answer as
+  // it would the event. Records `message` as the 'created' event this client took from its answer.
+  const answered = <T>(path: string, data: T) => {
+    arrived({ path, event: 'created', data })
+    return data
   }
   // Resolves with the first matching event, already seen or still to come; rejects after a bound.
   const waitFor = (match: (r: Recorded) => boolean, timeoutMs = 5000): Promise<Recorded> => {
@@ -54,5 +60,5 @@ export const record = (
       })
     })
   }
-  return { seen, waitFor }
+  return { seen, waitFor, answered }
 }

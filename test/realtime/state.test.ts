@@ -112,7 +112,7 @@ describe('realtime: initial fetch + events = fresh fetch', function () {
       is('messages', 'patched', (d) => d.body === 'first, edited')
     )
     const mine = await step(
-      () => msgs.create({ room_id: project2.id, body: 'mine' }),
+      () => msgs.create({ room_id: project2.id, body: 'mine' }).then((m) => events.answered('messages', m)),
       is('messages', 'created', (d) => d.body === 'mine')
     )
     const bobIn = await step(
@@ -186,7 +186,7 @@ describe('realtime: initial fetch + events = fresh fetch', function () {
       is('messages', 'created', (d) => d.body === 'ping')
     )
     const pong = await step(
-      () => msgs.create({ room_id: dm.id, body: 'pong' }),
+      () => msgs.create({ room_id: dm.id, body: 'pong' }).then((m) => events.answered('messages', m)),
       is('messages', 'created', (d) => d.body === 'pong')
     )
     await step(
@@ -218,16 +218,24 @@ describe('realtime: initial fetch + events = fresh fetch', function () {
   // Receipts: the reducer moves members' pointers from `receipts created` (the room's version without the
   // reader's unread count, or my own with it), derives my unread counts and my messages' delivery state.
   it('read receipts: pointers, unread counts and delivery state', async () => {
-    const { admin, alice, bob, as, me, step, finish, lobby, dm } = await setup()
+    const { admin, alice, bob, as, me, events, step, finish, lobby, dm } = await setup()
     const receipts = (client: ClientApplication) => client.service('receipts')
     const mine = (from: string, seq: number) => (r: Recorded) =>
       r.path === 'receipts' && r.data.user_id === from && r.data.last_read_seq === seq
     const a1 = await step(
-      () => me.service('messages').create({ room_id: lobby.id, body: 'a1' }),
+      () =>
+        me
+          .service('messages')
+          .create({ room_id: lobby.id, body: 'a1' })
+          .then((m) => events.answered('messages', m)),
       is('messages', 'created', (d) => d.body === 'a1')
     )
     const a2 = await step(
-      () => me.service('messages').create({ room_id: lobby.id, body: 'a2' }),
+      () =>
+        me
+          .service('messages')
+          .create({ room_id: lobby.id, body: 'a2' })
+          .then((m) => events.answered('messages', m)),
       is('messages', 'created', (d) => d.body === 'a2')
     )
     // Delivered only: persisted until every recipient has it; then read by one, then by all.

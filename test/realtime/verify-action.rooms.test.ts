@@ -102,13 +102,17 @@ describe('realtime: verify_action for room actions (exact events per device)', f
   const each = (counts: Record<string, number>): Counts =>
     Object.fromEntries(DEVICES.filter((d) => d !== 'outsider').map((d) => [d, counts]))
 
-  it('send: one `messages created` on each device in the room, none for the outsider', async () => {
+  it('send: one `messages created` on every other device in the room; the sending socket has it as its answer', async () => {
     const { room, observe } = await setup()
     const { on, act, verify } = await observe()
-    const { windows } = await act(() =>
-      on.actor1.service('messages').create({ room_id: room.id, body: 'hi' })
-    )
-    await verify(windows, each({ 'messages created': 1 }))
+    let sent: any
+    const { windows } = await act(async () => {
+      sent = await on.actor1.service('messages').create({ room_id: room.id, body: 'hi' })
+    })
+    await verify(windows, { ...each({ 'messages created': 1 }), actor1: {} })
+    assert.equal(sent.body, 'hi')
+    // The sender's other device hears it like everyone else.
+    assert.equal(windows.actor2[0].data.id, sent.id)
   })
 
   it('edit: one `messages patched` on each device in the room', async () => {
@@ -190,9 +194,10 @@ describe('realtime: verify_action for room actions (exact events per device)', f
       await on.actor1.service('members').remove(row.id)
       await on.actor1.service('messages').create({ room_id: room.id, body: 'after the kick' })
     })
-    const stayed = { 'members removed': 1, 'messages created': 1 }
     const kicked = { 'members removed': 1 }
-    await verify(windows, { actor1: stayed, actor2: stayed, member: kicked, member2: kicked })
+    const stayed = { ...kicked, 'messages created': 1 }
+    // actor1 sent the message: its answer is the message, no event comes back to it.
+    await verify(windows, { actor1: kicked, actor2: stayed, member: kicked, member2: kicked })
   })
 
   it('leave: both of the leaver’s devices get `members removed` once and nothing of the room after it', async () => {
@@ -201,11 +206,12 @@ describe('realtime: verify_action for room actions (exact events per device)', f
     const { on, act, verify } = await observe()
     const { windows } = await act(async () => {
       await on.actor1.service('members').remove(row.id)
-      await on.member.service('messages').create({ room_id: room.id, body: 'after the leave' })
+      await on.member2.service('messages').create({ room_id: room.id, body: 'after the leave' })
     })
     const left = { 'members removed': 1 }
     const stayed = { ...left, 'messages created': 1 }
-    await verify(windows, { actor1: left, actor2: left, member: stayed, member2: stayed })
+    // member2 sent the message (its answer is the message); the member's other device hears it.
+    await verify(windows, { actor1: left, actor2: left, member: stayed, member2: left })
   })
 
   it('archive: one `rooms patched` (with archived_at) on each device in the room', async () => {
