@@ -6,7 +6,8 @@ export const analyticsFoldJob: JobDefinition = {
   name: 'analytics.fold',
   concurrency: 1,
   retry: false,
-  everyMs: (app) => app.get('analytics')?.foldEveryMs ?? 60_000,
+  // The default (60 s) is in config/default.json, like every other setting; 0 = fold only for reports.
+  everyMs: (app) => app.get('analytics')?.foldEveryMs ?? 0,
   run: async ({ app }) => {
     await foldAnalytics(app.get('postgresqlClient'))
   }

@@ -28,6 +28,14 @@ describe('messages: socket sends check their session in the send', () => {
     return seen
   }
 
+  // An owner's socket that has sent one message (so its connection already knows its session).
+  const sentOnce = async () => {
+    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
+    const client = await signedIn(owner, 'socketio')
+    await client.service('messages').create({ room_id: roomId, body: 'before' })
+    return { owner, roomId, client }
+  }
+
   it('runs no authentication query for a send, only for other calls', async () => {
     const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
     const client = await signedIn(owner, 'socketio')
@@ -42,9 +50,7 @@ describe('messages: socket sends check their session in the send', () => {
   })
 
   it('refuses a send on a session revoked behind the connection’s back (401), storing nothing', async () => {
-    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
-    const client = await signedIn(owner, 'socketio')
-    await client.service('messages').create({ room_id: roomId, body: 'before' })
+    const { owner, roomId, client } = await sentOnce()
     await db()('auth_sessions')
       .where({ id: sessionOf(owner.accessToken) })
       .update({ revoked_at: new Date() })
@@ -56,9 +62,7 @@ describe('messages: socket sends check their session in the send', () => {
   })
 
   it('refuses a send from an account suspended behind the connection’s back (403)', async () => {
-    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
-    const client = await signedIn(owner, 'socketio')
-    await client.service('messages').create({ room_id: roomId, body: 'before' })
+    const { owner, roomId, client } = await sentOnce()
     await db()('users').where({ id: owner.id }).update({ status: 'suspended' })
     await assert.rejects(client.service('messages').create({ room_id: roomId, body: 'after' }), {
       name: 'Forbidden',
@@ -68,9 +72,7 @@ describe('messages: socket sends check their session in the send', () => {
   })
 
   it('sends as who the account is now when its org changed: no longer into the old org’s room', async () => {
-    const { admin: owner, roomId } = await orgWithRoom(sharedServer().url, 0, 'sessions')
-    const client = await signedIn(owner, 'socketio')
-    await client.service('messages').create({ room_id: roomId, body: 'before' })
+    const { owner, roomId, client } = await sentOnce()
     const elsewhere = await createOrg(sharedServer().url)
     await db()('users').where({ id: owner.id }).update({ org_id: elsewhere.orgId })
     await assert.rejects(client.service('messages').create({ room_id: roomId, body: 'after' }), {
