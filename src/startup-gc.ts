@@ -1,4 +1,4 @@
-// One full garbage collection once the server listens, so the memory start-up used and dropped goes back.
+// Full garbage collections once the server listens, so the memory start-up used and dropped goes back.
 import v8 from 'node:v8'
 import vm from 'node:vm'
 

@@ -80,21 +80,25 @@ export const sendEvent = (
   const io = app.io
   if (!io || to.length === 0) return
   const body = project(schema, payload)
-  const excepted = (a: Audience) =>
-    'room' in a ? [a.exceptUser && userChannel(a.exceptUser), a.exceptSocket].filter(isName) : []
-  const plain = to.filter((a) => excepted(a).length === 0)
+  const plain: Audience[] = []
+  const withExceptions: { channel: string; except: string[] }[] = []
+  for (const audience of to) {
+    const except =
+      'room' in audience
+        ? [audience.exceptUser && userChannel(audience.exceptUser), audience.exceptSocket].filter(isName)
+        : []
+    if (except.length === 0) plain.push(audience)
+    else withExceptions.push({ channel: channelOf(audience), except })
+  }
   let recipients = 0
   if (plain.length > 0) {
     const channels = [...new Set(plain.map(channelOf))]
     io.to(channels).emit(name, body)
     recipients += localRecipients(app, channels)
   }
-  for (const audience of to) {
-    const except = excepted(audience)
-    if ('room' in audience && except.length > 0) {
-      io.to(roomChannel(audience.room)).except(except).emit(name, body)
-      recipients += localRecipients(app, [roomChannel(audience.room)], except)
-    }
+  for (const { channel, except } of withExceptions) {
+    io.to(channel).except(except).emit(name, body)
+    recipients += localRecipients(app, [channel], except)
   }
   eventBroadcasts.inc({ event: name })
   eventRecipients.inc({ event: name }, recipients)

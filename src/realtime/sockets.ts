@@ -52,9 +52,10 @@ export const configureSockets = (app: Application) => (io: Server) => {
     app.set('redisAdapterClients' as any, [pub, sub])
     resyncAfterLoss(io, [pub, sub])
   }
-  // Memory per idle connection: engine.io keeps the upgrade request (an IncomingMessage, its raw headers and
-  // parser state) for the connection's whole life, though all we read from it is in socket.handshake by the
-  // time the socket connects (socket.io's memory-usage guide: "discard the initial HTTP request").
+  // Memory per idle connection: all we read from the upgrade request is in socket.handshake by the time the
+  // socket connects, so the connection's reference goes (socket.io's memory-usage guide: "discard the initial
+  // HTTP request"). engine.io 6.6 still holds the request through a close listener of its upgrade response;
+  // its headers are socket.handshake's too, so that costs little (bench/RESULTS.md, session 5).
   io.on('connection', (socket) => {
     ;(socket.conn as any).request = null
   })
