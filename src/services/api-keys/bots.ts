@@ -40,21 +40,29 @@ export const createBot = async (trx: Knex.Transaction, orgId: string, name: stri
 }
 
 // A user's kind never changes, so it can be remembered for good (bounded, so a long-lived process stays
-// small). Promises are cached so a page of messages from one sender asks once.
+// small). Promises are cached so a page of messages from one sender asks once; a kind already read is
+// answered at once (no promise: resolvers of whole pages call this per message).
 const MAX_CACHED = 50_000
-const kinds = new Map<string, Promise<UserKind>>()
+const kinds = new Map<string, Promise<UserKind> | UserKind>()
 
-export const userKindOf = (db: Knex, userId: string | null | undefined): Promise<UserKind | undefined> => {
-  if (!userId) return Promise.resolve(undefined)
-  let pending = kinds.get(userId)
-  if (!pending) {
+export const userKindOf = (
+  db: Knex,
+  userId: string | null | undefined
+): UserKind | undefined | Promise<UserKind | undefined> => {
+  if (!userId) return undefined
+  let known = kinds.get(userId)
+  if (!known) {
     if (kinds.size >= MAX_CACHED) kinds.clear()
-    pending = db('users')
+    const pending = db('users')
       .where({ id: userId })
       .first('kind')
-      .then((row) => (row?.kind ?? 'person') as UserKind)
+      .then((row) => {
+        const kind = (row?.kind ?? 'person') as UserKind
+        if (kinds.get(userId) === pending) kinds.set(userId, kind)
+        return kind
+      })
     pending.catch(() => kinds.delete(userId))
-    kinds.set(userId, pending)
+    kinds.set(userId, (known = pending))
   }
-  return pending
+  return known
 }

@@ -1,5 +1,5 @@
 // Catch-up schemas: my positions per room in, the messages after them in (room, seq) order out, paged by cursor.
-import { resolve, virtual } from '@feathersjs/schema'
+import { fastResolve, fastVirtual } from '../../schemas/fast-resolver'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
@@ -54,14 +54,14 @@ export type CatchUpPage = Static<typeof catchUpPageSchema>
 
 // Delivery state on my own messages, as messages.find gives it, computed for all rooms of the page at once
 // (the messages resolver's own helper assumes one room per call); files as messages.find gives them.
-export const catchUpExternalResolver = resolve<Message, HookContext>({
-  delivery: virtual(async (message, context) => {
+export const catchUpExternalResolver = fastResolve<Message, HookContext>({
+  delivery: fastVirtual((message, context) => {
     const me = context.params.user?.id
     if (!me || message.sender_id !== me) return undefined
-    return (await deliveriesOfCall(context, me)).get(message.id)
+    return deliveriesOfCall(context, me).then((byId) => byId.get(message.id))
   }),
-  uploads: virtual(async (message, context) => {
+  uploads: fastVirtual((message, context) => {
     if (message.kind !== 'file' || message.unsent_at || message.deleted_at) return undefined
-    return (await attachmentsOfCall(context)).get(message.id) ?? []
+    return attachmentsOfCall(context).then((byMessage) => byMessage.get(message.id) ?? [])
   })
 })

@@ -1,5 +1,4 @@
 // Message schemas: text with a per-room seq, client idempotency id, mentions, edit/unsend/delete markers.
-import { resolve, virtual } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
@@ -8,6 +7,7 @@ import { deliveryFor } from './delivery'
 import type { Delivery } from './delivery'
 import { attachmentsOfCall } from './attachments'
 import { userKindOf } from '../api-keys/bots'
+import { fastResolve, fastVirtual } from '../../schemas/fast-resolver'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -65,20 +65,23 @@ export const messageValidator = getValidator(messageSchema, dataValidator)
 // seq is a bigint in the database (a string from pg), a number on the wire.
 // Only the schema's columns leave the service: columns other features keep on the row (search_vector of
 // search) are theirs, and fetches must equal events (which the publisher projects onto the schema).
-const messageFields = new Set(Object.keys(messageSchema.properties))
-export const messageResolver = resolve<Message, HookContext>(
+// Fast resolvers (schemas/fast-resolver.ts): a catch-up storm resolves 100,000 messages.
+const messageFields = Object.keys(messageSchema.properties)
+export const messageResolver = fastResolve<Message, HookContext>(
   {
-    seq: async (value) => Number(value),
-    mentions: async (value) => value ?? [],
-    sender_kind: virtual(async (message, context) =>
+    seq: (value) => Number(value),
+    mentions: (value) => value ?? [],
+    sender_kind: fastVirtual((message, context) =>
       userKindOf(context.app.get('postgresqlClient'), message.sender_id)
     )
   },
   {
-    converter: async (data: any) =>
-      data && typeof data === 'object'
-        ? Object.fromEntries(Object.entries(data).filter(([key]) => messageFields.has(key)))
-        : data
+    converter: (data: any) => {
+      if (!data || typeof data !== 'object') return data
+      const fields: any = {}
+      for (const key of messageFields) if (Object.hasOwn(data, key)) fields[key] = data[key]
+      return fields
+    }
   }
 )
 
@@ -96,16 +99,18 @@ const deliveryOfCall = (context: HookContext, me: string, roomId: string) => {
 }
 
 // Delivery state only for the sender, and only when reading (find, get): events never carry it.
-export const messageExternalResolver = resolve<Message, HookContext>({
-  delivery: virtual(async (message, context) => {
+export const messageExternalResolver = fastResolve<Message, HookContext>({
+  delivery: fastVirtual((message, context) => {
     const me = context.params.user?.id
-    if (!me || message.sender_id !== me || !['find', 'get'].includes(context.method)) return undefined
-    return (await deliveryOfCall(context, me, message.room_id)).get(message.seq)
+    if (!me || message.sender_id !== me || (context.method !== 'find' && context.method !== 'get')) {
+      return undefined
+    }
+    return deliveryOfCall(context, me, message.room_id).then((bySeq) => bySeq.get(message.seq))
   }),
   // Every reader of the message is a member of its room (reads and events are the room's): they get URLs.
-  uploads: virtual(async (message, context) => {
+  uploads: fastVirtual((message, context) => {
     if (message.kind !== 'file' || message.unsent_at || message.deleted_at) return undefined
-    return (await attachmentsOfCall(context)).get(message.id) ?? []
+    return attachmentsOfCall(context).then((byMessage) => byMessage.get(message.id) ?? [])
   })
 })
 

@@ -1,0 +1,90 @@
+// A Feathers resolver for hot paths (pages of messages): same contract and output as `resolve`, fewer promises.
+// Feathers' Resolver.resolve awaits every property of every item (an async call, two array copies and a status
+// object per property, then Promise.all): a 100-message catch-up page made 4,000 promises. This one calls each
+// property resolver directly, copies plain values inline and awaits only the resolvers that returned a promise,
+// so resolvers that can answer at once (seq as a number, a cached sender kind) cost no microtask. The hooks
+// (resolveResult, resolveExternal) and $select/$resolve work unchanged: it is a Resolver.
+import { BadRequest } from '@feathersjs/errors'
+import { IS_VIRTUAL, Resolver } from '@feathersjs/schema'
+import type { PropertyResolver, ResolverConverter, ResolverStatus } from '@feathersjs/schema'
+
+type Maybe<V> = V | undefined | Promise<V | undefined>
+
+// Like @feathersjs/schema's `virtual`, without wrapping the function in an async one (that would cost a
+// promise per item even when the answer is known at once).
+export const fastVirtual = <T, V, C>(
+  fn: (obj: T, context: C, status: ResolverStatus<T, C>) => Maybe<V>
+): PropertyResolver<T, V, C> => {
+  const property = ((_value: V | undefined, obj: T, context: C, status: ResolverStatus<T, C>) =>
+    fn(obj, context, status)) as PropertyResolver<T, V, C>
+  property[IS_VIRTUAL] = true
+  return property
+}
+
+export type FastPropertyMap<T, C> = {
+  [K in keyof T]?: (value: T[K] | undefined, obj: T, context: C, status: ResolverStatus<T, C>) => Maybe<T[K]>
+}
+
+const isPromise = (value: unknown): value is Promise<unknown> =>
+  value !== null && typeof value === 'object' && typeof (value as any).then === 'function'
+
+export class FastResolver<T, C> extends Resolver<T, C> {
+  override async resolve<D>(input: D, context: C, status?: Partial<ResolverStatus<T, C>>): Promise<T> {
+    const { properties: resolvers, converter } = this.options
+    const data: any = converter ? await converter(input, context, status as ResolverStatus<T, C>) : input
+    // The same property list as Feathers: the ones asked for ($resolve/$select), else data's and the resolvers'.
+    const names: string[] = Array.isArray(status?.properties)
+      ? (status.properties as string[])
+      : this.allNames(data)
+    const result: any = {}
+    let pending: Promise<void>[] | undefined
+    let errors: Record<string, unknown> | undefined
+    const fail = (name: string, error: any) => {
+      errors ??= {}
+      errors[name] =
+        typeof error?.toJSON === 'function' ? error.toJSON() : { message: error?.message || error }
+    }
+    const full = { path: [], stack: [], ...status } as ResolverStatus<T, C>
+    for (const name of names) {
+      const resolver = (resolvers as any)[name]
+      if (!resolver) {
+        if (data[name] !== undefined) result[name] = data[name]
+        continue
+      }
+      try {
+        const value = resolver(data[name], data, context, full)
+        if (isPromise(value)) {
+          pending ??= []
+          pending.push(
+            value.then(
+              (resolved) => {
+                if (resolved !== undefined) result[name] = resolved
+              },
+              (error) => fail(name, error)
+            )
+          )
+        } else if (value !== undefined) result[name] = value
+      } catch (error) {
+        fail(name, error)
+      }
+    }
+    if (pending) await Promise.all(pending)
+    if (errors) {
+      const which = status?.properties ? ` ${status.properties.join('.')}` : ''
+      throw new BadRequest(`Error resolving data${which}`, errors)
+    }
+    return result
+  }
+
+  private allNames(data: any): string[] {
+    if (data === null || typeof data !== 'object') return this.propertyNames as string[]
+    const names = Object.keys(data)
+    for (const name of this.propertyNames as string[]) if (!Object.hasOwn(data, name)) names.push(name)
+    return names
+  }
+}
+
+export const fastResolve = <T, C>(
+  properties: FastPropertyMap<T, C>,
+  options: { converter?: ResolverConverter<T, C> } = {}
+) => new FastResolver<T, C>({ properties: properties as any, ...options })
