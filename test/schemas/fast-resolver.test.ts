@@ -13,7 +13,7 @@ interface Item {
   secret?: string
 }
 
-const kindOf = async (item: Item) => (item.id % 2 ? 'odd' : 'even')
+const kindOf = async (item: Item): Promise<string> => (item.id % 2 ? 'odd' : 'even')
 // One property map in both shapes: Feathers' (async everywhere) and the fast one (sync where it can be).
 const feathers = resolve<Item, any>(
   {
@@ -75,7 +75,7 @@ describe('schemas: fast resolver', () => {
       name: () => {
         throw new Error('sync failure')
       },
-      kind: fastVirtual(async () => {
+      kind: fastVirtual(async (): Promise<string> => {
         throw new Error('async failure')
       })
     })
