@@ -8,6 +8,7 @@ import { presenceOf, restConnection } from './realtime/presence'
 import { socketOf } from './realtime/sockets'
 import { roomIdsOf } from './services/members/membership'
 import { publishServiceEvents } from './realtime/service-events'
+import { takeRooms } from './auth/login-rooms'
 
 export const channels = (app: Application) => {
   // Every service event goes out through the one publisher, routed by the event catalogue.
@@ -26,7 +27,10 @@ export const channels = (app: Application) => {
             for (const room of socket.rooms) if (room !== socket.id) socket.leave(room)
           }
           socket.data.userId = user.id
-          const rooms = user.org_id ? await roomIdsOf(app.get('postgresqlClient'), user.id) : []
+          const rooms = user.org_id
+            ? (takeRooms(context.params.connection, user.id) ??
+              (await roomIdsOf(app.get('postgresqlClient'), user.id)))
+            : []
           socket.join([
             userChannel(user.id),
             // The session's channel lets a revoked session (logout, refresh-token re-use) drop its sockets.

@@ -15,6 +15,7 @@ import type { JwtVerifyOptions } from '@feathersjs/authentication'
 import { createSession, revokeSession } from './sessions'
 import { disconnectSession } from '../realtime/membership'
 import { socketOf } from '../realtime/sockets'
+import { askForRooms } from './login-rooms'
 
 export class ChatAuthenticationService extends AuthenticationService {
   private secretKey?: KeyObject
@@ -47,7 +48,8 @@ export class ChatAuthenticationService extends AuthenticationService {
   ): Promise<AuthenticationResult> {
     const authStrategies = params.authStrategies || this.configuration.authStrategies
     if (!authStrategies.length) throw new NotAuthenticated('No authentication strategies allowed')
-    const authResult = await this.authenticate(data, params, ...authStrategies)
+    // A socket's login also reads the rooms its channels join (auth/login-rooms.ts).
+    const authResult = await this.authenticate(data, askForRooms(params), ...authStrategies)
     // Re-authenticating a socket with a still valid access token keeps that token and its session.
     if (authResult.accessToken) return authResult
     const user = authResult.user

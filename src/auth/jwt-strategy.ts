@@ -1,10 +1,12 @@
 // Access-token strategy that also refuses tokens of ended sessions (logout, re-use) and of inactive accounts.
-// Sockets re-authenticate on every call, so this is a hot path: one query loads the user and checks the session.
+// Sockets re-authenticate on every call, so this is a hot path: one query loads the user and checks the session
+// (and, for a socket's login, reads its room ids: auth/login-rooms.ts).
 import { JWTStrategy } from '@feathersjs/authentication'
 import type { AuthenticationParams, AuthenticationRequest } from '@feathersjs/authentication'
 import { NotAuthenticated } from '@feathersjs/errors'
 import { assertActive } from './account-status'
 import { isUuid } from '../hooks/validate-id'
+import { rememberRooms, roomsAsked } from './login-rooms'
 
 export class SessionJwtStrategy extends JWTStrategy {
   override async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams) {
@@ -26,16 +28,24 @@ export class SessionJwtStrategy extends JWTStrategy {
     const ended = () => new NotAuthenticated('This session has ended', { code: 'session_revoked' })
     if (!isUuid(payload.sub) || !isUuid(payload.sid)) throw ended()
     // The same row the users service returns internally (its resolver only drops the password hash).
-    const row = await this.app!.get('postgresqlClient')('users as u')
+    const db = this.app!.get('postgresqlClient')
+    const withRooms = roomsAsked(params)
+    const row = await db('users as u')
       .join('auth_sessions as s', 's.user_id', 'u.id')
       .where({ 'u.id': payload.sub, 's.id': payload.sid })
       .whereNull('s.revoked_at')
-      .select('u.*')
+      .select(
+        'u.*',
+        ...(withRooms
+          ? [db.raw('array(select rm.room_id from room_members rm where rm.user_id = u.id) as _room_ids')]
+          : [])
+      )
       .first()
     if (!row) throw ended()
-    const { password, ...user } = row
+    const { password, _room_ids: rooms, ...user } = row
     void password
     assertActive(user)
+    if (withRooms) rememberRooms(params, user.id, rooms)
     return { accessToken, authentication: { strategy: 'jwt', accessToken, payload }, user }
   }
 }

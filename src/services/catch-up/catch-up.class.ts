@@ -1,6 +1,6 @@
 // Bulk catch-up: everything after my positions in all the rooms I am a member of now, in (room_id, seq) order,
-// paged across rooms. One statement for the page (an index walk per room from its position, merged in order),
-// one for the rooms new to me or gone. Rooms of other orgs, and rooms I left or was kicked from, never appear.
+// paged across rooms. One statement: the page (an index walk per room from its position, merged in order) and
+// the rooms new to me or gone. Rooms of other orgs, and rooms I left or was kicked from, never appear.
 import { BadRequest } from '@feathersjs/errors'
 import type { ServiceInterface } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
@@ -54,7 +54,10 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     // `updated_after`, rooms with nothing after my position are skipped on rooms.last_seq alone, and only the
     // first limit + 2 rooms are read: each has a message to give (but the cursor's room, maybe), so a page of
     // limit + 1 never reaches further, however many rooms I am in.
-    const page = this.db.raw(
+    // One statement (one round trip, which is most of what a small query costs under load): the page, and
+    // the rooms I am in that `since` does not name (new to me) and those it names that I am not in (gone),
+    // aggregated onto every row; an empty page is one row of nulls carrying the rooms.
+    const result = await this.db.raw(
       `with pos as (
          select key::uuid as room_id, min(value::bigint) as seq from jsonb_each_text(?::jsonb) group by 1
        ),
@@ -68,24 +71,39 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
            ${changedSince ? '' : 'and r.last_seq > coalesce(p.seq, 0)'}
            ${query.cursor ? 'and rm.room_id >= ?::uuid' : ''}
          ${changedSince ? '' : 'order by rm.room_id limit ?'}
+       ),
+       page as (
+         select m.* from mine
+         cross join lateral (
+           (select * from messages m
+            where m.room_id = mine.room_id and m.seq > greatest(mine.pos, mine.from_seq)
+            order by m.seq limit ?)
+           ${
+             changedSince
+               ? `union all
+           (select * from messages m
+            where m.room_id = mine.room_id and m.updated_at > ?::timestamptz
+              and m.seq > mine.from_seq and m.seq <= mine.pos
+            order by m.seq limit ?)`
+               : ''
+           }
+         ) m
+         order by m.room_id, m.seq
+         limit ?
+       ),
+       member as (
+         select rm.room_id from room_members rm join rooms r on r.id = rm.room_id
+         where rm.user_id = ? and r.org_id = ?
+       ),
+       changed as (
+         select
+           array_agg(member.room_id order by member.room_id) filter (where pos.room_id is null) as new_rooms,
+           array_agg(pos.room_id order by pos.room_id) filter (where member.room_id is null) as gone_rooms
+         from member full join (select distinct room_id from pos) pos on pos.room_id = member.room_id
        )
-       select m.* from mine
-       cross join lateral (
-         (select * from messages m
-          where m.room_id = mine.room_id and m.seq > greatest(mine.pos, mine.from_seq)
-          order by m.seq limit ?)
-         ${
-           changedSince
-             ? `union all
-         (select * from messages m
-          where m.room_id = mine.room_id and m.updated_at > ?::timestamptz
-            and m.seq > mine.from_seq and m.seq <= mine.pos
-          order by m.seq limit ?)`
-             : ''
-         }
-       ) m
-       order by m.room_id, m.seq
-       limit ?`,
+       select page.*, changed.new_rooms as _new_rooms, changed.gone_rooms as _gone_rooms
+       from changed left join page on true
+       order by page.room_id, page.seq`,
       [
         since,
         from.roomId,
@@ -96,24 +114,14 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
         ...(changedSince ? [] : [limit + 2]),
         limit + 1,
         ...(changedSince ? [changedSince, limit + 1] : []),
-        limit + 1
+        limit + 1,
+        user.id,
+        user.org_id
       ]
     )
-    // Rooms I am in that `since` does not name (new to me), and rooms it names that I am not in (gone).
-    const rooms = this.db.raw(
-      `with pos as (select distinct key::uuid as room_id from jsonb_each_text(?::jsonb)),
-       mine as (
-         select rm.room_id from room_members rm join rooms r on r.id = rm.room_id
-         where rm.user_id = ? and r.org_id = ?
-       )
-       select coalesce(mine.room_id, pos.room_id) as room_id, pos.room_id is null as is_new
-       from mine full join pos on pos.room_id = mine.room_id
-       where mine.room_id is null or pos.room_id is null
-       order by 1`,
-      [since, user.id, user.org_id]
-    )
-    const [pageResult, roomsResult] = await Promise.all([page, rooms])
-    const rows: Message[] = pageResult.rows
+    const first = result.rows[0] ?? {}
+    // The resolvers keep only the message schema's columns, so the two room columns never leave.
+    const rows: Message[] = first.id === null ? [] : result.rows
     const data = rows.slice(0, limit)
     const hasMore = rows.length > limit
     return {
@@ -123,8 +131,8 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
       next_cursor: hasMore
         ? encodeCursor({ room_id: data[data.length - 1].room_id, seq: Number(data[data.length - 1].seq) })
         : null,
-      new_rooms: roomsResult.rows.filter((r: any) => r.is_new).map((r: any) => r.room_id),
-      gone_rooms: roomsResult.rows.filter((r: any) => !r.is_new).map((r: any) => r.room_id)
+      new_rooms: first._new_rooms ?? [],
+      gone_rooms: first._gone_rooms ?? []
     }
   }
 }
