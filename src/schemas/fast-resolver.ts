@@ -28,6 +28,8 @@ export type FastPropertyMap<T, C> = {
 const isPromise = (value: unknown): value is Promise<unknown> =>
   value !== null && typeof value === 'object' && typeof (value as any).then === 'function'
 
+// Not supported (nothing here needs them): the deprecated `schema`/`validate` options, and the status' `path`
+// and `stack` per property (no resolver here reads its status or resolves itself).
 export class FastResolver<T, C> extends Resolver<T, C> {
   override async resolve<D>(input: D, context: C, status?: Partial<ResolverStatus<T, C>>): Promise<T> {
     const { properties: resolvers, converter } = this.options
@@ -70,7 +72,8 @@ export class FastResolver<T, C> extends Resolver<T, C> {
     }
     if (pending) await Promise.all(pending)
     if (errors) {
-      const which = status?.properties ? ` ${status.properties.join('.')}` : ''
+      // Feathers' wording to the letter (its two spaces included).
+      const which = status?.properties ? `  ${status.properties.join('.')}` : ''
       throw new BadRequest(`Error resolving data${which}`, errors)
     }
     return result

@@ -89,6 +89,19 @@ describe('schemas: fast resolver', () => {
     })
   })
 
+  it('words a failure as Feathers does, with and without the properties asked for', async () => {
+    const props = { name: async (): Promise<string> => Promise.reject(new Error('no')) }
+    const theirs = resolve<Item, any>(props)
+    const ours = fastResolve<Item, any>(props)
+    for (const status of [undefined, { properties: ['name', 'id'] as (keyof Item)[] }]) {
+      const message = (error: any) => error.message
+      assert.equal(
+        await ours.resolve({ id: 1 }, {}, status).catch(message),
+        await theirs.resolve({ id: 1 }, {}, status).catch(message)
+      )
+    }
+  })
+
   it('works in resolveResult and resolveExternal on a page as the Feathers resolver does', async () => {
     const run = async (resolver: any) => {
       const context: any = {

@@ -56,7 +56,8 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     // limit + 1 never reaches further, however many rooms I am in.
     // One statement (one round trip, which is most of what a small query costs under load): the page, and
     // the rooms I am in that `since` does not name (new to me) and those it names that I am not in (gone),
-    // aggregated onto every row; an empty page is one row of nulls carrying the rooms.
+    // aggregated onto the first row only (a user in 500 rooms with no `since` would otherwise repeat 500 ids
+    // on each of 200 rows); an empty page is one row of nulls carrying the rooms.
     const result = await this.db.raw(
       `with pos as (
          select key::uuid as room_id, min(value::bigint) as seq from jsonb_each_text(?::jsonb) group by 1
@@ -101,8 +102,11 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
            array_agg(pos.room_id order by pos.room_id) filter (where member.room_id is null) as gone_rooms
          from member full join (select distinct room_id from pos) pos on pos.room_id = member.room_id
        )
-       select page.*, changed.new_rooms as _new_rooms, changed.gone_rooms as _gone_rooms
+       select page.*,
+         case when row_number() over w = 1 then changed.new_rooms end as _new_rooms,
+         case when row_number() over w = 1 then changed.gone_rooms end as _gone_rooms
        from changed left join page on true
+       window w as (order by page.room_id, page.seq)
        order by page.room_id, page.seq`,
       [
         since,
