@@ -11,8 +11,8 @@ export const askForRooms = <P extends { connection?: unknown }>(params: P): P =>
   return { ...params, [ASK]: true }
 }
 
-export const roomsAsked = (params: any): boolean =>
-  Boolean(params?.[ASK] && params.connection && typeof params.connection === 'object')
+// Only askForRooms sets the flag, and only with a connection to remember the rooms for.
+export const roomsAsked = (params: any): boolean => Boolean(params?.[ASK])
 
 export const rememberRooms = (params: any, userId: string, rooms: string[]) => {
   found.set(params.connection, { userId, rooms })

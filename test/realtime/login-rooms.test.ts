@@ -6,20 +6,11 @@ import { connect, suiteClients } from '../helpers/clients'
 import { addMember, api, bearer, createOrg, uniq } from '../helpers/fixtures'
 import { record } from '../helpers/events'
 import { orgWithRoom } from '../helpers/org-room'
+import { sqlDuring } from '../helpers/queries'
 
-// SQL the server ran while `fn` did, as knex reports it (other suites do not run at the same time).
-const queriesDuring = async (fn: () => Promise<unknown>) => {
-  const db = sharedServer().app.get('postgresqlClient')
-  const seen: string[] = []
-  const listener = (query: { sql: string }) => seen.push(query.sql)
-  db.on('query', listener)
-  try {
-    await fn()
-  } finally {
-    db.off('query', listener)
-  }
-  return seen
-}
+// SQL the server ran while `fn` did.
+const queriesDuring = async (fn: () => Promise<unknown>) =>
+  (await sqlDuring(sharedServer().app.get('postgresqlClient'), fn)).sql
 const separateRoomsRead = (sql: string) => /from "room_members" where "user_id"/.test(sql)
 
 describe('realtime: the rooms of a socket login', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { sharedServer } from '../../helpers/server'
 import { addMember, api, bearer, createOrg } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
+import { sqlDuring } from '../../helpers/queries'
 
 describe('messages: group commit of concurrent sends', () => {
   const app = () => sharedServer().app
@@ -21,17 +22,8 @@ describe('messages: group commit of concurrent sends', () => {
     return res.body.id as string
   }
   const statementsDuring = async (work: () => Promise<unknown>) => {
-    const seen: string[] = []
-    const listen = (query: { sql: string }) => seen.push(query.sql)
-    db().on('query', listen)
-    try {
-      return {
-        result: await work(),
-        batches: () => seen.filter((sql) => sql.includes('chatboard_send_messages('))
-      }
-    } finally {
-      db().removeListener('query', listen)
-    }
+    const { result, sql } = await sqlDuring(db(), work)
+    return { result, batches: () => sql.filter((text) => text.includes('chatboard_send_messages(')) }
   }
 
   it('writes sends of one turn in one statement; each room’s seqs gapless in arrival order', async () => {

@@ -6,6 +6,7 @@ import { sharedServer } from '../../helpers/server'
 import { suiteClients } from '../../helpers/clients'
 import { createOrg } from '../../helpers/fixtures'
 import { orgWithRoom } from '../../helpers/org-room'
+import { sqlDuring } from '../../helpers/queries'
 
 describe('messages: socket sends check their session in the send', () => {
   const { signedIn } = suiteClients()
@@ -16,17 +17,7 @@ describe('messages: socket sends check their session in the send', () => {
     Number((await db()('messages').where({ room_id: roomId }).count())[0].count)
 
   // What the app's knex ran while `work` ran.
-  const queriesDuring = async (work: () => Promise<unknown>) => {
-    const seen: string[] = []
-    const listen = (query: { sql: string }) => seen.push(query.sql)
-    db().on('query', listen)
-    try {
-      await work()
-    } finally {
-      db().removeListener('query', listen)
-    }
-    return seen
-  }
+  const queriesDuring = async (work: () => Promise<unknown>) => (await sqlDuring(db(), work)).sql
 
   // An owner's socket that has sent one message (so its connection already knows its session).
   const sentOnce = async () => {
