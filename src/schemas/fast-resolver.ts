@@ -25,15 +25,28 @@ export type FastPropertyMap<T, C> = {
   [K in keyof T]?: (value: T[K] | undefined, obj: T, context: C, status: ResolverStatus<T, C>) => Maybe<T[K]>
 }
 
-const isPromise = (value: unknown): value is Promise<unknown> =>
+export const isPromise = (value: unknown): value is Promise<unknown> =>
   value !== null && typeof value === 'object' && typeof (value as any).then === 'function'
 
 // Not supported (nothing here needs them): the deprecated `schema`/`validate` options, and the status' `path`
 // and `stack` per property (no resolver here reads its status or resolves itself).
 export class FastResolver<T, C> extends Resolver<T, C> {
   override async resolve<D>(input: D, context: C, status?: Partial<ResolverStatus<T, C>>): Promise<T> {
-    const { properties: resolvers, converter } = this.options
-    const data: any = converter ? await converter(input, context, status as ResolverStatus<T, C>) : input
+    return this.resolveNow(input, context, status)
+  }
+
+  // The resolved item, at once when no converter or property resolver returned a promise (the hooks of
+  // fast-resolve-hooks.ts then resolve a page without a promise per item), else a promise of it.
+  resolveNow<D>(input: D, context: C, status?: Partial<ResolverStatus<T, C>>): T | Promise<T> {
+    const { converter } = this.options
+    const data: any = converter ? converter(input, context, status as ResolverStatus<T, C>) : input
+    return isPromise(data)
+      ? data.then((converted) => this.resolveProperties(converted, context, status))
+      : this.resolveProperties(data, context, status)
+  }
+
+  private resolveProperties(data: any, context: C, status?: Partial<ResolverStatus<T, C>>): T | Promise<T> {
+    const { properties: resolvers } = this.options
     // The same property list as Feathers: the ones asked for ($resolve/$select), else data's and the resolvers'.
     const names: string[] = Array.isArray(status?.properties)
       ? (status.properties as string[])
@@ -70,13 +83,15 @@ export class FastResolver<T, C> extends Resolver<T, C> {
         fail(name, error)
       }
     }
-    if (pending) await Promise.all(pending)
-    if (errors) {
-      // Feathers' wording to the letter (its two spaces included).
-      const which = status?.properties ? `  ${status.properties.join('.')}` : ''
-      throw new BadRequest(`Error resolving data${which}`, errors)
+    const finish = () => {
+      if (errors) {
+        // Feathers' wording to the letter (its two spaces included).
+        const which = status?.properties ? `  ${status.properties.join('.')}` : ''
+        throw new BadRequest(`Error resolving data${which}`, errors)
+      }
+      return result as T
     }
-    return result
+    return pending ? Promise.all(pending).then(finish) : finish()
   }
 
   private allNames(data: any): string[] {

@@ -1,6 +1,7 @@
 // Catch-up service: after being away, everything I missed in all my rooms in one paged call (find only, no
 // events). REST and Socket.IO alike; API keys with messages:read catch up as their bot (auth/scopes.ts).
 import { hooks as schemaHooks } from '@feathersjs/schema'
+import { fastResolveExternal, fastResolveResult } from '../../schemas/fast-resolve-hooks'
 import type { Application } from '../../declarations'
 import { requireOrg } from '../../hooks/require-org'
 import { messageResolver } from '../messages/messages.schema'
@@ -18,7 +19,7 @@ export const catchUp = (app: Application) => {
     around: {
       // The messages' own resolver (seq as a number, sender_kind, only the schema's columns), then ours for
       // delivery and files: items equal what messages.find answers.
-      find: [schemaHooks.resolveExternal(catchUpExternalResolver), schemaHooks.resolveResult(messageResolver)]
+      find: [fastResolveExternal(catchUpExternalResolver), fastResolveResult(messageResolver)]
     },
     before: {
       find: [requireOrg, schemaHooks.validateQuery(catchUpQueryValidator)]

@@ -1,6 +1,7 @@
 // Messages service: members of a room send, read history, edit, unsend; room owners/admins delete.
 // Every change is published to the room's channel, once, after the transaction committed.
 import { hooks as schemaHooks } from '@feathersjs/schema'
+import { fastResolveExternal, fastResolveResult } from '../../schemas/fast-resolve-hooks'
 import type { Application, HookContext, NextFunction } from '../../declarations'
 import { normalizeText } from '../../hooks/normalize-text'
 import { DUPLICATE, MessageService } from './messages.class'
@@ -61,7 +62,7 @@ export const message = (app: Application) => {
 
   app.service(messagePath).hooks({
     around: {
-      all: [schemaHooks.resolveExternal(messageExternalResolver), schemaHooks.resolveResult(messageResolver)],
+      all: [fastResolveExternal(messageExternalResolver), fastResolveResult(messageResolver)],
       create: [answerRetry]
     },
     before: {
