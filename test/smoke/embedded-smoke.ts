@@ -115,7 +115,7 @@ const checkOwnProfile = async (url: string, id: string, token: string, email: st
 }
 
 // Full-text search on PGlite (tsvector trigger, GIN index, ts_headline): a message is found by a word, with
-// a highlight range; after an edit only by its new text.
+// a highlight range; after an edit only by its new text. On the way, the message comes in a bulk catch-up.
 const checkSearch = async (url: string, token: string) => {
   const org = await request(`${url}/orgs`, 'POST', { name: 'Smoke Org' }, token)
   expectStatus('POST /orgs', org, 201)
@@ -128,6 +128,13 @@ const checkSearch = async (url: string, token: string) => {
     token
   )
   expectStatus('POST /messages', sent, 201)
+  // The bulk catch-up's batched statement on PGlite: the message as sent, its timestamps as JSON wrote them.
+  const caught = await request(`${url}/catch-up`, 'GET', undefined, token)
+  expectStatus('GET /catch-up', caught, 200)
+  const item = caught.body?.data?.find((m: any) => m.id === sent.body.id)
+  if (!item || item.created_at !== sent.body.created_at || item.updated_at !== sent.body.updated_at) {
+    throw new Error(`GET /catch-up: unexpected answer ${JSON.stringify(caught.body)}`)
+  }
   const found = await request(`${url}/search?q=kettle`, 'GET', undefined, token)
   expectStatus('GET /search', found, 200)
   const hit = found.body?.data?.[0]

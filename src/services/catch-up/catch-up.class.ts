@@ -8,6 +8,7 @@ import type { Application } from '../../declarations'
 import { requireUser } from '../../auth/principal'
 import type { Message } from '../messages/messages.schema'
 import type { CatchUpPage, CatchUpQuery } from './catch-up.schema'
+import { pageLoader } from './page-loader'
 
 export type { CatchUpPage, CatchUpQuery }
 export interface CatchUpParams {
@@ -31,6 +32,8 @@ export const decodeCursor = (cursor: string) => {
 }
 
 export class CatchUpService implements ServiceInterface<CatchUpPage, never, CatchUpParams> {
+  private pages?: ReturnType<typeof pageLoader>
+
   constructor(public app: Application) {}
 
   get db(): Knex {
@@ -41,93 +44,24 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     const user = requireUser(params)
     const query = params.query ?? {}
     const limit = query.limit ?? DEFAULT_LIMIT
-    // Keys are uuids in any case: the same room named twice (upper and lower case) counts once, from the
-    // lower position (a room must never come twice).
-    const since = JSON.stringify(query.since ?? {})
     const from = query.cursor ? decodeCursor(query.cursor) : { roomId: FIRST_ROOM, seq: 0 }
-    const changedSince = query.updated_after ?? null
-    // My rooms of my org from the cursor's room on; `from` is where the cursor left a room (0 in later rooms).
-    // Per room, from the (room_id, seq) index: the messages after my position (and after `from`); with
-    // `updated_after` also those up to my position changed since then (the (room_id, updated_at) index), so
-    // edits, unsends and deletes of what I hold come in the same pages. At most limit + 1 per room; the outer
-    // sort keeps limit + 1 in (room_id, seq) order (one more than asked tells has_more). Without
-    // `updated_after`, rooms with nothing after my position are skipped on rooms.last_seq alone, and only the
-    // first limit + 2 rooms are read: each has a message to give (but the cursor's room, maybe), so a page of
-    // limit + 1 never reaches further, however many rooms I am in.
-    // One statement (one round trip, which is most of what a small query costs under load): the page, and
-    // the rooms I am in that `since` does not name (new to me) and those it names that I am not in (gone),
-    // aggregated onto the first row only (a user in 500 rooms with no `since` would otherwise repeat 500 ids
-    // on each of 200 rows); an empty page is one row of nulls carrying the rooms.
-    const result = await this.db.raw(
-      `with pos as (
-         select key::uuid as room_id, min(value::bigint) as seq from jsonb_each_text(?::jsonb) group by 1
-       ),
-       mine as (
-         select rm.room_id, coalesce(p.seq, 0) as pos,
-           case when rm.room_id = ?::uuid then ?::bigint else 0 end as from_seq
-         from room_members rm
-         join rooms r on r.id = rm.room_id
-         ${query.only_since ? 'join' : 'left join'} pos p on p.room_id = rm.room_id
-         where rm.user_id = ? and r.org_id = ?
-           ${changedSince ? '' : 'and r.last_seq > coalesce(p.seq, 0)'}
-           ${query.cursor ? 'and rm.room_id >= ?::uuid' : ''}
-         ${changedSince ? '' : 'order by rm.room_id limit ?'}
-       ),
-       page as (
-         select m.* from mine
-         cross join lateral (
-           (select * from messages m
-            where m.room_id = mine.room_id and m.seq > greatest(mine.pos, mine.from_seq)
-            order by m.seq limit ?)
-           ${
-             changedSince
-               ? `union all
-           (select * from messages m
-            where m.room_id = mine.room_id and m.updated_at > ?::timestamptz
-              and m.seq > mine.from_seq and m.seq <= mine.pos
-            order by m.seq limit ?)`
-               : ''
-           }
-         ) m
-         order by m.room_id, m.seq
-         limit ?
-       ),
-       member as (
-         select rm.room_id from room_members rm join rooms r on r.id = rm.room_id
-         where rm.user_id = ? and r.org_id = ?
-       ),
-       changed as (
-         select
-           array_agg(member.room_id order by member.room_id) filter (where pos.room_id is null) as new_rooms,
-           array_agg(pos.room_id order by pos.room_id) filter (where member.room_id is null) as gone_rooms
-         from member full join (select distinct room_id from pos) pos on pos.room_id = member.room_id
-       )
-       select page.*,
-         case when row_number() over w = 1 then changed.new_rooms end as _new_rooms,
-         case when row_number() over w = 1 then changed.gone_rooms end as _gone_rooms
-       from changed left join page on true
-       window w as (order by page.room_id, page.seq)
-       order by page.room_id, page.seq`,
-      [
-        since,
-        from.roomId,
-        from.seq,
-        user.id,
-        user.org_id,
-        ...(query.cursor ? [from.roomId] : []),
-        ...(changedSince ? [] : [limit + 2]),
-        limit + 1,
-        ...(changedSince ? [changedSince, limit + 1] : []),
-        limit + 1,
-        user.id,
-        user.org_id
-      ]
-    )
-    const first = result.rows[0] ?? {}
+    // One statement with the other catch-up calls of this turn (page-loader.ts).
+    this.pages ??= pageLoader(() => this.db)
+    const rows = await this.pages.load({
+      since: query.since ?? {},
+      fromRoom: from.roomId,
+      fromSeq: from.seq,
+      userId: user.id,
+      orgId: user.org_id as string,
+      onlySince: query.only_since === true,
+      changedSince: query.updated_after ?? null,
+      limit
+    })
+    const first = rows[0] ?? {}
     // The resolvers keep only the message schema's columns, so the two room columns never leave.
-    const rows: Message[] = first.id === null ? [] : result.rows
-    const data = rows.slice(0, limit)
-    const hasMore = rows.length > limit
+    const messages = (first.id === null ? [] : rows) as Message[]
+    const data = messages.slice(0, limit)
+    const hasMore = messages.length > limit
     return {
       data,
       limit,
