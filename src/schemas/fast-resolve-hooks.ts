@@ -68,13 +68,18 @@ const dispatchValue = (value: any): any => {
   if (typeof value !== 'object' || value === null) return value
   if (value[DISPATCH] !== undefined) return value[DISPATCH]
   if (!Array.isArray(value)) return value
-  const mapped = value.map(dispatchValue)
-  return mapped.some((item, i) => item !== value[i]) ? mapped : value
+  let mapped: any[] | undefined
+  for (let i = 0; i < value.length; i++) {
+    const item = dispatchValue(value[i])
+    if (item !== value[i]) (mapped ??= value.slice())[i] = item
+  }
+  return mapped ?? value
 }
 
+// The item itself when none of its values has a dispatch (nothing to swap), else a copy with them swapped.
 const dispatchOf = (resolved: any) => {
   let copy: any
-  for (const key of Object.keys(resolved)) {
+  for (const key in resolved) {
     const value = dispatchValue(resolved[key])
     if (value !== resolved[key]) (copy ??= { ...resolved })[key] = value
   }

@@ -28,6 +28,19 @@ export type FastPropertyMap<T, C> = {
 export const isPromise = (value: unknown): value is Promise<unknown> =>
   value !== null && typeof value === 'object' && typeof (value as any).then === 'function'
 
+// The status every property resolver gets. Feathers makes one per property; the items of one call share one
+// here (its hooks pass the same status for every item), made once per call, not per item.
+const fullStatuses = new WeakMap<object, ResolverStatus<any, any>>()
+const fullStatus = (status: any): ResolverStatus<any, any> => {
+  if (!status) return { path: [], stack: [] } as any
+  let full = fullStatuses.get(status)
+  if (!full) {
+    full = { path: [], stack: [], ...status } as ResolverStatus<any, any>
+    fullStatuses.set(status, full)
+  }
+  return full
+}
+
 // Not supported (nothing here needs them): the deprecated `schema`/`validate` options, and the status' `path`
 // and `stack` per property (no resolver here reads its status or resolves itself).
 export class FastResolver<T, C> extends Resolver<T, C> {
@@ -59,7 +72,7 @@ export class FastResolver<T, C> extends Resolver<T, C> {
       errors[name] =
         typeof error?.toJSON === 'function' ? error.toJSON() : { message: error?.message || error }
     }
-    const full = { path: [], stack: [], ...status } as ResolverStatus<T, C>
+    const full = fullStatus(status)
     for (const name of names) {
       const resolver = (resolvers as any)[name]
       if (!resolver) {
