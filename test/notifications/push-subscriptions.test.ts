@@ -1,5 +1,6 @@
 // The push-subscriptions service over REST and Socket.IO: registering devices (browser PushSubscription JSON),
-// listing my own with the VAPID public key, moving an endpoint to whoever registers it last, removing, the
+// listing my own with the VAPID public key, moving a subscription to whoever registers it last (its endpoint
+// alone is not enough), removing, the
 // device cap, refusing bad keys and (with private endpoints not allowed) http, private and localhost targets.
 import assert from 'node:assert/strict'
 import webpush from 'web-push'
@@ -49,10 +50,22 @@ forEachTransport('push-subscriptions', (transport) => {
     await rejectsWith(c.service('push-subscriptions').get(sub.id), 'NotFound', 'not_found')
     await rejectsWith(c.service('push-subscriptions').remove(sub.id), 'NotFound', 'not_found')
 
-    // Re-registering keeps the row; the same browser registered by someone else moves to them.
-    const again = await b.service('push-subscriptions').create({ endpoint: url, keys: browserKeys().keys })
+    // Re-registering keeps the row (with the browser's new keys); the same subscription (endpoint and keys)
+    // registered by someone else moves to them; the endpoint alone, with other keys, does not.
+    const keys = browserKeys().keys
+    const again = await b.service('push-subscriptions').create({ endpoint: url, keys })
     assert.equal(again.id, sub.id)
-    const moved = await c.service('push-subscriptions').create({ endpoint: url, keys: browserKeys().keys })
+    await rejectsWith(
+      c.service('push-subscriptions').create({ endpoint: url, keys: browserKeys().keys }),
+      'Conflict',
+      'endpoint_taken'
+    )
+    assert.deepEqual(
+      (await b.service('push-subscriptions').find()).data.map((s) => s.id),
+      [sub.id],
+      'still Bob’s device'
+    )
+    const moved = await c.service('push-subscriptions').create({ endpoint: url, keys })
     assertMatches(pushSubscriptionSchema, moved)
     assert.equal(moved.user_id, carol.id)
     assert.equal((await b.service('push-subscriptions').find()).total, 0)

@@ -1,7 +1,8 @@
 // Push subscriptions: each user registers their devices (browsers) for web push, lists and removes their own.
 // A browser profile has one endpoint: registering it again (after a re-login as someone else) moves it to the
-// new user, so the previous user's notifications stop appearing on a device they no longer use.
-import { BadRequest, MethodNotAllowed } from '@feathersjs/errors'
+// new user, so the previous user's notifications stop appearing on a device they no longer use. Only the same
+// subscription moves (same keys): knowing someone's endpoint URL is not enough to take their device away.
+import { BadRequest, Conflict, MethodNotAllowed } from '@feathersjs/errors'
 import type { Id, NullableId, PaginationOptions, ServiceInterface } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
@@ -98,9 +99,16 @@ export class PushSubscriptionService
          on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh,
            auth = excluded.auth, user_agent = excluded.user_agent,
            created_at = case when push_subscriptions.user_id = excluded.user_id then push_subscriptions.created_at else now() end
+         where push_subscriptions.user_id = excluded.user_id
+           or (rtrim(push_subscriptions.p256dh, '=') = rtrim(excluded.p256dh, '=')
+             and rtrim(push_subscriptions.auth, '=') = rtrim(excluded.auth, '='))
          returning *`,
         [user.id, data.endpoint, data.keys.p256dh, data.keys.auth, userAgent]
       )
+      // Another user's device with other keys: not the browser that holds it (its keys are its own secret).
+      if (result.rows.length === 0) {
+        throw new Conflict('This endpoint is registered with other keys', { code: 'endpoint_taken' })
+      }
       // Keep the newest MAX_DEVICES of this user's devices.
       await trx('push_subscriptions')
         .where({ user_id: user.id })
