@@ -3,6 +3,15 @@
 import type { Knex } from 'knex'
 import { batchLoader } from '../../batch-loader'
 import { isoTimestampOptions } from '../../iso-timestamps'
+import { messageExternalResolver, messageResolver, messageSchema } from '../messages/messages.schema'
+
+// The message columns a page item is made of: the schema's properties that are not computed. Not `*`: the
+// search vector (about as long as the body again) would be read, parsed and dropped for every row.
+const computed = new Set<string>([...messageResolver.virtualNames, ...messageExternalResolver.virtualNames])
+const COLUMNS = Object.keys(messageSchema.properties)
+  .filter((name) => !computed.has(name))
+  .map((name) => `m.${name}`)
+  .join(', ')
 
 export interface PageRequest {
   // My positions: room id → the seq up to which I hold every message.
@@ -53,13 +62,13 @@ const statement = (onlySince: boolean, changed: boolean) =>
      page as (
        select m.* from mine
        cross join lateral (
-         (select * from messages m
+         (select ${COLUMNS} from messages m
           where m.room_id = mine.room_id and m.seq > greatest(mine.pos, mine.from_seq)
           order by m.seq limit q.lim + 1)
          ${
            changed
              ? `union all
-         (select * from messages m
+         (select ${COLUMNS} from messages m
           where m.room_id = mine.room_id and m.updated_at > q.changed_since
             and m.seq > mine.from_seq and m.seq <= mine.pos
           order by m.seq limit q.lim + 1)`
