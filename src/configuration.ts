@@ -63,6 +63,8 @@ export const configurationSchema = Type.Intersect([
       restPerMinute: Type.Number({ minimum: 1 }),
       restPerMinuteApiKey: Type.Number({ minimum: 1 }),
       restPerMinuteAnonymous: Type.Number({ minimum: 1 }),
+      // Signed /files URLs (local-disk uploads and downloads) per client IP per minute: they skip the services.
+      filesPerMinute: Type.Number({ minimum: 1 }),
       registrationsPerIp: Type.Number({ minimum: 1 }),
       registrationWindowSeconds: Type.Number({ minimum: 1 }),
       // New Socket.IO connections per IP per minute; per connection: message sends per second plus a burst

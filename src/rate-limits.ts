@@ -17,6 +17,8 @@ export interface Limiters {
   restUser: RateLimiterAbstract
   restApiKey: RateLimiterAbstract
   restAnonymous: RateLimiterAbstract
+  // Requests to signed /files URLs per client IP (Koa middleware, before any service and its budgets).
+  files: RateLimiterAbstract
   registrations: RateLimiterAbstract
   socketConnections: RateLimiterAbstract
   // Per connection, so they live in the process holding the socket (memory): Redis would add a round trip
@@ -56,6 +58,7 @@ export const rateLimits = (app: Application) => {
     restUser: create(app, 'rest-user', l.restPerMinute, 60),
     restApiKey: create(app, 'rest-key', l.restPerMinuteApiKey, 60),
     restAnonymous: create(app, 'rest-ip', l.restPerMinuteAnonymous, 60),
+    files: create(app, 'files-ip', l.filesPerMinute, 60),
     registrations: create(app, 'register-ip', l.registrationsPerIp, l.registrationWindowSeconds),
     socketConnections: create(app, 'socket-ip', l.socketConnectionsPerMinute, 60),
     // 20 a second, and on top a burst allowance refilled over socketSendBurstSeconds.

@@ -8,6 +8,7 @@ import { MethodNotAllowed } from '@feathersjs/errors'
 import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../declarations'
 import { notFound } from '../errors'
+import { consume } from '../rate-limits'
 import { badUpload, forbidden } from './errors'
 import { markUploaded, requirePending } from './lifecycle'
 import type { LocalDriver } from './local'
@@ -128,6 +129,8 @@ export const uploadFiles =
   async (ctx, next) => {
     const match = ROUTE.exec(ctx.path)
     if (!match) return next()
+    // A signed URL answers without a login, so its budget is the address's (Koa's ctx.ip follows trustProxy).
+    await consume(app.get('limiters').files, ctx.ip || 'unknown', 'file requests from this address')
     if (uploadSettings(app).driver !== 'local') throw notFound()
     if (ctx.method === 'PUT') return put(app, ctx, match[1])
     if (ctx.method === 'GET' || ctx.method === 'HEAD') return get(app, ctx, match[1])

@@ -31,7 +31,12 @@ describe('rate limits', () => {
     anonymous = await startServer({
       trustProxy: true,
       redisUrl: '',
-      limits: { ...sharedServer().app.get('limits'), restPerMinuteAnonymous: 3, registrationsPerIp: 2 }
+      limits: {
+        ...sharedServer().app.get('limits'),
+        restPerMinuteAnonymous: 3,
+        registrationsPerIp: 2,
+        filesPerMinute: 2
+      }
     })
     // Everything else on Redis, as in production.
     server = await startServer({
@@ -119,6 +124,17 @@ describe('rate limits', () => {
       elsewhere
     )
     assert.equal(res.status, 401)
+  })
+
+  it('limits requests to signed /files URLs per IP, before the signature is even checked', async () => {
+    const file = (ip: string) =>
+      api(anonymous.url, 'GET', `/files/${crypto.randomUUID()}?expires=1&signature=x`, undefined, {
+        'x-forwarded-for': ip
+      })
+    const ip = anyIp()
+    for (let i = 0; i < 2; i++) assert.equal((await file(ip)).status, 403)
+    assertLimited(await file(ip))
+    assert.equal((await file(anyIp())).status, 403, 'another address has its own budget')
   })
 
   it('limits registrations per IP', async () => {
