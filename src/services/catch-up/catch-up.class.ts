@@ -1,6 +1,7 @@
 // Bulk catch-up: everything after my positions in all the rooms I am a member of now, in (room_id, seq) order,
-// paged across rooms. One statement: the page (an index walk per room from its position, merged in order) and
-// the rooms new to me or gone. Rooms of other orgs, and rooms I left or was kicked from, never appear.
+// paged across rooms. One statement (shared with the turn's other catch-ups, page-loader.ts): the page (an index
+// walk per room from its position, merged in order) and the rooms new to me or gone. Rooms of other orgs, and
+// rooms I left or was kicked from, never appear.
 import { BadRequest } from '@feathersjs/errors'
 import type { ServiceInterface } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
@@ -58,7 +59,8 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
       limit
     })
     const first = rows[0] ?? {}
-    // The resolvers keep only the message schema's columns, so the two room columns never leave.
+    // The resolvers keep only the message schema's columns, so the loader's (_idx, _new_rooms, _gone_rooms)
+    // never leave.
     const messages = (first.id === null ? [] : rows) as Message[]
     const data = messages.slice(0, limit)
     const hasMore = messages.length > limit
