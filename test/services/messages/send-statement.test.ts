@@ -1,0 +1,68 @@
+// The send statement's own guarantees: no lock on the org's row (no MultiXact per send), and a message's org is
+// its room's org.
+import assert from 'node:assert/strict'
+import { sharedServer } from '../../helpers/server'
+import { addMember, api, bearer, createOrg } from '../../helpers/fixtures'
+import type { Account } from '../../helpers/fixtures'
+
+describe('messages: the send statement', () => {
+  const app = () => sharedServer().app
+  const db = () => app().get('postgresqlClient')
+  const userRow = async (account: Account) => db()('users').where({ id: account.id }).first()
+  const room = async (owner: Account, name: string, members: Account[] = []) => {
+    const res = await api(
+      sharedServer().url,
+      'POST',
+      '/rooms',
+      { name, member_ids: members.map((m) => m.id) },
+      bearer(owner.accessToken)
+    )
+    assert.equal(res.status, 201)
+    return res.body.id as string
+  }
+  const item = (roomId: string, user: any, body: string) => ({
+    room: roomId,
+    org: user.org_id,
+    sender: user.id,
+    body,
+    mentions: [],
+    client_msg_id: null,
+    client_sent_at: null,
+    session: null
+  })
+
+  it('takes no lock on its org’s row while a send is open (no MultiXact per send)', async () => {
+    const { admin, orgId } = await createOrg(sharedServer().url)
+    const roomId = await room(admin, 'no-org-lock')
+    const me = await userRow(admin)
+    const trx = await db().transaction()
+    try {
+      const sent = await trx.raw(
+        'select b.error_code, (b.msg).seq from chatboard_send_messages(?::jsonb) b',
+        [JSON.stringify([item(roomId, me, 'held open')])]
+      )
+      assert.deepEqual(sent.rows, [{ error_code: null, seq: 1 }])
+      // A foreign key to orgs would hold KEY SHARE on this row until the send commits: FOR UPDATE would wait.
+      const other = await db().transaction()
+      try {
+        const locked = await other.raw('select id from orgs where id = ? for update nowait', [orgId])
+        assert.equal(locked.rows.length, 1)
+      } finally {
+        await other.rollback()
+      }
+    } finally {
+      await trx.rollback()
+    }
+  })
+
+  it('refuses a message whose org is not its room’s org (23503, nothing stored)', async () => {
+    const { admin } = await createOrg(sharedServer().url)
+    const { orgId: otherOrg } = await createOrg(sharedServer().url)
+    const roomId = await room(admin, 'org-mismatch')
+    await assert.rejects(
+      db()('messages').insert({ org_id: otherOrg, room_id: roomId, seq: 1, sender_id: admin.id, body: 'x' }),
+      { code: '23503', constraint: 'messages_room_org_foreign' }
+    )
+    assert.equal((await db()('messages').where({ room_id: roomId })).length, 0)
+  })
+})
