@@ -3,15 +3,10 @@
 import type { Knex } from 'knex'
 import { batchLoader } from '../../batch-loader'
 import { isoTimestampOptions } from '../../iso-timestamps'
-import { messageExternalResolver, messageResolver, messageSchema } from '../messages/messages.schema'
+import { storedMessageColumns } from '../messages/columns'
 
-// The message columns a page item is made of: the schema's properties that are not computed. Not `*`: the
-// search vector (about as long as the body again) would be read, parsed and dropped for every row.
-const computed = new Set<string>([...messageResolver.virtualNames, ...messageExternalResolver.virtualNames])
-const COLUMNS = Object.keys(messageSchema.properties)
-  .filter((name) => !computed.has(name))
-  .map((name) => `m.${name}`)
-  .join(', ')
+// The message columns a page item is made of (columns.ts).
+const COLUMNS = storedMessageColumns.map((name) => `m.${name}`).join(', ')
 
 export interface PageRequest {
   // My positions: room id → the seq up to which I hold every message.
