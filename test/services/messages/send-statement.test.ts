@@ -2,7 +2,7 @@
 // its room's org.
 import assert from 'node:assert/strict'
 import { sharedServer } from '../../helpers/server'
-import { addMember, api, bearer, createOrg } from '../../helpers/fixtures'
+import { api, bearer, createOrg } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
 
 describe('messages: the send statement', () => {
