@@ -26,7 +26,11 @@ export class WorkerPool {
     const pool = new WorkerPool()
     for (let index = 0; index < count; index++) {
       const child = fork(path.join(__dirname, '..', 'worker.ts'), [String(index)], {
-        execArgv: ['--import', 'tsx'],
+        execArgv: [
+          '--import',
+          'tsx',
+          ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+        ],
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc']
       })
