@@ -11,6 +11,7 @@ import { watchRedis } from '../redis'
 import { logger } from '../logger'
 import { redisAdapterErrors } from '../metrics'
 import { coalesceSocketWrites } from './coalesce-writes'
+import { adapterParser } from './adapter-parser'
 
 const sockets = new WeakMap<object, Socket>()
 
@@ -48,7 +49,15 @@ export const configureSockets = (app: Application) => (io: Server) => {
     const sub = watchRedis(redis.duplicate(), 'adapter-sub')
     // Every error event (each failed reconnect too), not once per outage like the log.
     for (const client of [pub, sub]) client.on('error', () => redisAdapterErrors.inc())
-    io.adapter(createAdapter(pub, sub, { key: `socket.io:${deploymentKey(app)}` }))
+    const parser = adapterParser()
+    const redisAdapter = createAdapter(pub, sub, { key: `socket.io:${deploymentKey(app)}`, parser })
+    // Socket.IO makes each namespace's adapter with `new`; a factory that returns the adapter works the same,
+    // and tells the parser its uid (adapter-parser.ts: this process's own broadcasts are not decoded).
+    io.adapter(function (nsp: any) {
+      const adapter = new (redisAdapter as any)(nsp)
+      parser.own.add(adapter.uid)
+      return adapter
+    } as any)
     app.set('redisAdapterClients' as any, [pub, sub])
     resyncAfterLoss(io, [pub, sub])
   }
