@@ -171,6 +171,9 @@ export const configurationSchema = Type.Intersect([
     }),
     // Analytics rollups are folded from new messages every foldEveryMs (0: only when a report is asked for).
     analytics: Type.Optional(Type.Object({ foldEveryMs: Type.Number({ minimum: 0 }) })),
+    // V8's heap: how far the old space may grow past what the last full collection kept, in percent (0: V8's own
+    // choice). See src/startup-gc.ts.
+    runtime: Type.Optional(Type.Object({ heapGrowingPercent: Type.Integer({ minimum: 0, maximum: 1000 }) })),
     // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs;
     // transitions go out batched per org every batchMs.
     presence: Type.Optional(

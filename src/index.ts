@@ -5,7 +5,7 @@ import { migrateLatest } from './postgresql'
 import { redact, validateConfiguration } from './startup'
 import { gracefulShutdown, trackInFlight, flushLogs } from './shutdown'
 import { logger } from './logger'
-import { collectStartupGarbage } from './startup-gc'
+import { collectStartupGarbage, setHeapGrowth } from './startup-gc'
 
 const main = async () => {
   const app = createApp()
@@ -19,6 +19,7 @@ const main = async () => {
   const server = await app.listen(port, host)
   gracefulShutdown(app, server, inFlight)
   collectStartupGarbage()
+  setHeapGrowth(app.get('runtime')?.heapGrowingPercent)
   const embedded = !app.get('database').url
   const address = server.address()
   logger.info(

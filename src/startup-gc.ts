@@ -22,3 +22,15 @@ export const collectStartupGarbage = () => {
   // one collection left RSS at 187 MB, three at 148 MB).
   for (let i = 0; i < 3; i++) gc()
 }
+
+// How far V8 lets the old space grow past what a full collection kept, set once the start-up garbage is gone
+// (so RSS at start is as before). Why: under load the server promotes short-lived objects into the old space
+// (about 1 MB per scavenge at 500 messages/s), and V8's own factor (about 1.35× here: it sees the collections as
+// cheap) meant a full collection every 2–2.5 s, each with V8's helper threads on every core of a 2-core
+// machine, and the seconds with a late delivery followed them. At 100% (2× what is live) the same load ran one
+// every ~12 s; at 200%, every ~20 s with fewer late seconds still, but more RSS under load (bench/RESULTS.md,
+// session 8). 0 leaves V8's own factor. V8 reads the flag whenever it computes a limit.
+export const setHeapGrowth = (percent: number | undefined) => {
+  if (!percent) return
+  v8.setFlagsFromString(`--heap-growing-percent=${Math.floor(percent)}`)
+}
