@@ -81,6 +81,19 @@ export const addMember = async (url: string, admin: Account, role = 'MEMBER'): P
   return register(url, { email, username, invite_token: invite.body.token })
 }
 
+// A group room made by `owner` over REST with `members` in it; its id.
+export const createRoom = async (url: string, owner: Account, name: string, members: Account[] = []) => {
+  const res = await api(
+    url,
+    'POST',
+    '/rooms',
+    { name, member_ids: members.map((m) => m.id) },
+    bearer(owner.accessToken)
+  )
+  if (res.status !== 201) throw new Error(`room create failed: ${JSON.stringify(res.body)}`)
+  return res.body.id as string
+}
+
 // A typed client over the given transport, authenticated as the account.
 export const clientFor = async (url: string, transport: Transport, account: Account): Promise<TestClient> => {
   const tc = await connect(url, transport)

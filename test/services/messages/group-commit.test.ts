@@ -2,7 +2,7 @@
 // room in arrival order, a refused item (not a member, a retry) refused alone, its neighbours stored.
 import assert from 'node:assert/strict'
 import { sharedServer } from '../../helpers/server'
-import { addMember, api, bearer, createOrg } from '../../helpers/fixtures'
+import { addMember, createOrg, createRoom } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
 import { sqlDuring } from '../../helpers/queries'
 
@@ -10,17 +10,8 @@ describe('messages: group commit of concurrent sends', () => {
   const app = () => sharedServer().app
   const db = () => app().get('postgresqlClient')
   const userRow = async (account: Account) => db()('users').where({ id: account.id }).first()
-  const room = async (owner: Account, name: string, members: Account[]) => {
-    const res = await api(
-      sharedServer().url,
-      'POST',
-      '/rooms',
-      { name, member_ids: members.map((m) => m.id) },
-      bearer(owner.accessToken)
-    )
-    assert.equal(res.status, 201)
-    return res.body.id as string
-  }
+  const room = (owner: Account, name: string, members: Account[] = []) =>
+    createRoom(sharedServer().url, owner, name, members)
   const statementsDuring = async (work: () => Promise<unknown>) => {
     const { result, sql } = await sqlDuring(db(), work)
     return { result, batches: () => sql.filter((text) => text.includes('chatboard_send_messages(')) }

@@ -2,24 +2,16 @@
 // its room's org.
 import assert from 'node:assert/strict'
 import { sharedServer } from '../../helpers/server'
-import { api, bearer, createOrg } from '../../helpers/fixtures'
+import { createOrg, createRoom } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
 
 describe('messages: the send statement', () => {
   const app = () => sharedServer().app
   const db = () => app().get('postgresqlClient')
   const userRow = async (account: Account) => db()('users').where({ id: account.id }).first()
-  const room = async (owner: Account, name: string, members: Account[] = []) => {
-    const res = await api(
-      sharedServer().url,
-      'POST',
-      '/rooms',
-      { name, member_ids: members.map((m) => m.id) },
-      bearer(owner.accessToken)
-    )
-    assert.equal(res.status, 201)
-    return res.body.id as string
-  }
+  const room = (owner: Account, name: string, members: Account[] = []) =>
+    createRoom(sharedServer().url, owner, name, members)
+
   const item = (roomId: string, user: any, body: string) => ({
     room: roomId,
     org: user.org_id,
