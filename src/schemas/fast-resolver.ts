@@ -58,13 +58,37 @@ export class FastResolver<T, C> extends Resolver<T, C> {
       : this.resolveProperties(data, context, status)
   }
 
+  // Only what the property resolvers give, none of data's own values: undefined when they give nothing, so an
+  // item shared between calls can be its own external view (shared-resolve-hooks.ts).
+  resolveAdded(data: any, context: C, status?: Partial<ResolverStatus<T, C>>) {
+    return this.resolveNames(data, context, status, this.propertyNames as string[], false) as
+      Partial<T> | undefined | Promise<Partial<T> | undefined>
+  }
+
   private resolveProperties(data: any, context: C, status?: Partial<ResolverStatus<T, C>>): T | Promise<T> {
-    const { properties: resolvers } = this.options
     // The same property list as Feathers: the ones asked for ($resolve/$select), else data's and the resolvers'.
     const names: string[] = Array.isArray(status?.properties)
       ? (status.properties as string[])
       : this.allNames(data)
+    return this.resolveNames(data, context, status, names, true) as T | Promise<T>
+  }
+
+  // `whole`: the resolved item (data's values too); else only the resolvers' values, or undefined for none.
+  private resolveNames(
+    data: any,
+    context: C,
+    status: Partial<ResolverStatus<T, C>> | undefined,
+    names: string[],
+    whole: boolean
+  ): unknown {
+    const { properties: resolvers } = this.options
     const result: any = {}
+    let added = false
+    const put = (name: string, value: unknown) => {
+      if (value === undefined) return
+      result[name] = value
+      added = true
+    }
     let pending: Promise<void>[] | undefined
     let errors: Record<string, unknown> | undefined
     const fail = (name: string, error: any) => {
@@ -76,7 +100,7 @@ export class FastResolver<T, C> extends Resolver<T, C> {
     for (const name of names) {
       const resolver = (resolvers as any)[name]
       if (!resolver) {
-        if (data[name] !== undefined) result[name] = data[name]
+        if (whole && data[name] !== undefined) result[name] = data[name]
         continue
       }
       try {
@@ -85,13 +109,11 @@ export class FastResolver<T, C> extends Resolver<T, C> {
           pending ??= []
           pending.push(
             value.then(
-              (resolved) => {
-                if (resolved !== undefined) result[name] = resolved
-              },
+              (resolved) => put(name, resolved),
               (error) => fail(name, error)
             )
           )
-        } else if (value !== undefined) result[name] = value
+        } else put(name, value)
       } catch (error) {
         fail(name, error)
       }
@@ -102,7 +124,7 @@ export class FastResolver<T, C> extends Resolver<T, C> {
         const which = status?.properties ? `  ${status.properties.join('.')}` : ''
         throw new BadRequest(`Error resolving data${which}`, errors)
       }
-      return result as T
+      return whole || added ? result : undefined
     }
     return pending ? Promise.all(pending).then(finish) : finish()
   }

@@ -48,7 +48,7 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
     const from = query.cursor ? decodeCursor(query.cursor) : { roomId: FIRST_ROOM, seq: 0 }
     // One statement with the other catch-up calls of this turn (page-loader.ts).
     this.pages ??= pageLoader(() => this.db)
-    const rows = await this.pages.load({
+    const page = await this.pages.load({
       since: query.since ?? {},
       fromRoom: from.roomId,
       fromSeq: from.seq,
@@ -58,10 +58,9 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
       changedSince: query.updated_after ?? null,
       limit
     })
-    const first = rows[0] ?? {}
-    // The resolvers keep only the message schema's columns, so the loader's (_idx, _new_rooms, _gone_rooms)
-    // never leave.
-    const messages = (first.id === null ? [] : rows) as Message[]
+    // The resolvers keep only the message schema's columns, so the loader's (_idx, _first, _new_rooms,
+    // _gone_rooms) never leave.
+    const messages = page.messages as Message[]
     const data = messages.slice(0, limit)
     const hasMore = messages.length > limit
     return {
@@ -71,8 +70,8 @@ export class CatchUpService implements ServiceInterface<CatchUpPage, never, Catc
       next_cursor: hasMore
         ? encodeCursor({ room_id: data[data.length - 1].room_id, seq: Number(data[data.length - 1].seq) })
         : null,
-      new_rooms: first._new_rooms ?? [],
-      gone_rooms: first._gone_rooms ?? []
+      new_rooms: page.newRooms,
+      gone_rooms: page.goneRooms
     }
   }
 }

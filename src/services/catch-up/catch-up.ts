@@ -1,7 +1,7 @@
 // Catch-up service: after being away, everything I missed in all my rooms in one paged call (find only, no
 // events). REST and Socket.IO alike; API keys with messages:read catch up as their bot (auth/scopes.ts).
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import { fastResolveExternal, fastResolveResult } from '../../schemas/fast-resolve-hooks'
+import { sharedResolveExternal, sharedResolveResult } from '../../schemas/shared-resolve-hooks'
 import type { Application } from '../../declarations'
 import { requireOrg } from '../../hooks/require-org'
 import { messageResolver } from '../messages/messages.schema'
@@ -18,8 +18,9 @@ export const catchUp = (app: Application) => {
   app.service(catchUpPath).hooks({
     around: {
       // The messages' own resolver (seq as a number, sender_kind, only the schema's columns), then ours for
-      // delivery and files: items equal what messages.find answers.
-      find: [fastResolveExternal(catchUpExternalResolver), fastResolveResult(messageResolver)]
+      // delivery and files: items equal what messages.find answers. A message on several pages of one
+      // statement is resolved once for all of them (shared-resolve-hooks.ts).
+      find: [sharedResolveExternal(catchUpExternalResolver), sharedResolveResult(messageResolver)]
     },
     before: {
       find: [requireOrg, schemaHooks.validateQuery(catchUpQueryValidator)]

@@ -7,6 +7,13 @@ import { storedMessageColumns } from '../messages/columns'
 
 // The message columns a page item is made of (columns.ts).
 const COLUMNS = storedMessageColumns.map((name) => `m.${name}`).join(', ')
+// Out of the statement: a message's columns on its first row only; its other rows (the same message on other
+// pages of the batch) carry just its (room_id, seq), and share the first row's object (readShape).
+const SHARED_COLUMNS = storedMessageColumns
+  .map((name) =>
+    name === 'room_id' || name === 'seq' ? `r.${name}` : `case when r._first then r.${name} end as ${name}`
+  )
+  .join(', ')
 
 export interface PageRequest {
   // My positions: room id → the seq up to which I hold every message.
@@ -37,7 +44,10 @@ export interface PageRequest {
 // `only_since` and `updated_after` change the plan (a join, a second index walk), so they make the shape: one
 // statement per shape in a batch.
 const statement = (onlySince: boolean, changed: boolean) =>
-  `select q.idx as _idx, x.*
+  `select r._idx, r._first, r._new_rooms, r._gone_rooms, ${SHARED_COLUMNS}
+   from (
+   select q.idx as _idx, x.*,
+     row_number() over (partition by x.room_id, x.seq order by q.idx) = 1 as _first
    from jsonb_to_recordset(?::jsonb) as q(idx int, since jsonb, from_room uuid, from_seq bigint, user_id uuid,
      org_id uuid, changed_since timestamptz, lim int)
    cross join lateral (
@@ -89,11 +99,20 @@ const statement = (onlySince: boolean, changed: boolean) =>
      from changed left join page on true
      window w as (order by page.room_id, page.seq)
    ) x
-   order by q.idx, x.room_id, x.seq`
+   ) r
+   order by r._idx, r.room_id, r.seq`
 
-// Rows of one request: its page's messages (limit + 1 at most) in (room_id, seq) order, the first carrying
-// `_new_rooms` and `_gone_rooms`; one row of null message columns when the page is empty.
-export type PageRows = Record<string, any>[]
+// One request's answer: its page's messages (limit + 1 at most) in (room_id, seq) order, and its rooms new to
+// it and gone. A message on several pages of the batch is one object on all of them, so it is parsed once and
+// resolved once (shared-resolve-hooks.ts); its row's `_idx`, `_first` and rooms are the first page's, and the
+// messages resolver keeps only the schema's columns.
+export interface PageRows {
+  messages: Record<string, any>[]
+  newRooms: string[]
+  goneRooms: string[]
+}
+
+const emptyAnswer = (): PageRows => ({ messages: [], newRooms: [], goneRooms: [] })
 
 const readShape = async (db: Knex, requests: { key: PageRequest; at: number }[], answers: PageRows[]) => {
   const { onlySince, changedSince } = requests[0].key
@@ -113,14 +132,31 @@ const readShape = async (db: Knex, requests: { key: PageRequest; at: number }[],
   const result = await db
     .raw(statement(onlySince, changedSince !== null), [rows])
     .options(isoTimestampOptions)
-  // `_idx` stays on the row (no copy of 20,000 rows): the messages resolver keeps only the schema's columns.
-  for (const row of result.rows) answers[requests[row._idx].at].push(row)
+  const firsts = new Map<string, Record<string, any>>()
+  let request = -1
+  for (const row of result.rows) {
+    const answer = answers[requests[row._idx].at]
+    // A request's first row carries its rooms (in (idx, room_id, seq) order it comes first).
+    if (row._idx !== request) {
+      request = row._idx
+      answer.newRooms = row._new_rooms ?? []
+      answer.goneRooms = row._gone_rooms ?? []
+    }
+    // An empty page: one row with no message.
+    if (row.room_id === null) continue
+    const key = `${row.room_id}.${row.seq}`
+    if (row._first) firsts.set(key, row)
+    const message = firsts.get(key)
+    // Its first row has the lowest idx, so it was read before; a row without one would be a broken statement.
+    if (!message) throw new Error(`catch-up: message ${key} without its columns`)
+    answer.messages.push(message)
+  }
 }
 
 export const pageLoader = (db: () => Knex) =>
   batchLoader<PageRequest, PageRows>(
     async (keys) => {
-      const answers: PageRows[] = keys.map(() => [])
+      const answers: PageRows[] = keys.map(emptyAnswer)
       const shapes = new Map<string, { key: PageRequest; at: number }[]>()
       keys.forEach((key, at) => {
         const shape = `${key.onlySince}:${key.changedSince !== null}`
