@@ -1,8 +1,10 @@
-// Password hashes: argon2id through @node-rs/argon2 (native; hashing and verifying run on libuv's threadpool, so
-// a burst of logins does not stall the event loop the way bcryptjs's pure-JS rounds did). Hashes made by bcrypt
+// Password hashes: argon2id through @node-rs/argon2 (native; hashing and verifying run on a low-priority thread
+// of their own, password-threads.ts, so a burst of logins neither stalls the event loop the way bcryptjs's
+// pure-JS rounds did nor takes the CPU message delivery needs). Hashes made by bcrypt
 // before the switch still verify, and are replaced by an argon2id hash at the user's next successful login.
-import { hash, parseOptions, verify } from '@node-rs/argon2'
+import { parseOptions } from '@node-rs/argon2'
 import bcrypt from 'bcryptjs'
+import { onPasswordThread } from './password-threads'
 
 // configuration `passwords` (src/configuration.ts): argon2id memory (KiB), passes and lanes for new hashes, and
 // how many hashes or verifications this process runs at once.
@@ -14,9 +16,9 @@ export interface PasswordSettings {
 }
 
 // Why a limit: argon2id is made to cost CPU (tens of ms each). Off the event loop is not enough: 100 logins at
-// once on libuv's four threads took both cores of a 2-core machine for seconds and delayed every message
-// delivery by up to a second (bench/RESULTS.md). One at a time (the default) leaves the other cores to
-// messaging; the logins of a storm queue instead, which is where the cost belongs.
+// once on four threads took both cores of a 2-core machine for seconds and delayed every message delivery by
+// up to a second (bench/RESULTS.md). One at a time (the default) leaves the other cores to messaging; the
+// logins of a storm queue instead, which is where the cost belongs.
 let slots = 1
 let running = 0
 const queue: (() => void)[] = []
@@ -44,11 +46,10 @@ const ARGON2ID = '$argon2id$'
 // Without an explicit algorithm @node-rs/argon2 makes argon2id (its const enum cannot be imported under tsx).
 export const hashPassword = (password: string, settings: PasswordSettings) =>
   withPasswordSlot(() =>
-    hash(password, {
-      memoryCost: settings.memoryCostKiB,
-      timeCost: settings.timeCost,
-      parallelism: settings.parallelism
-    })
+    onPasswordThread<string>('hash', [
+      password,
+      { memoryCost: settings.memoryCostKiB, timeCost: settings.timeCost, parallelism: settings.parallelism }
+    ])
   )
 
 // True when `password` matches the stored hash (argon2id, or a bcrypt hash from before); false for anything
@@ -57,7 +58,8 @@ export const verifyPassword = async (stored: string | null | undefined, password
   if (typeof stored !== 'string' || typeof password !== 'string') return false
   try {
     if (BCRYPT.test(stored)) return await bcrypt.compare(password, stored)
-    if (stored.startsWith('$argon2')) return await withPasswordSlot(() => verify(stored, password))
+    if (stored.startsWith('$argon2'))
+      return await withPasswordSlot(() => onPasswordThread<boolean>('verify', [stored, password]))
   } catch {
     // A corrupt hash is a failed login, not a 500.
   }

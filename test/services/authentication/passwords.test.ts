@@ -1,6 +1,7 @@
 // Password hashes: new ones are argon2id with the configured costs; bcrypt hashes from before still log in and
 // become argon2id at that login; wrong passwords fail for both kinds, and an unknown email answers the same.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import bcrypt from 'bcryptjs'
 import { hash, parseOptions } from '@node-rs/argon2'
 import { sharedServer } from '../../helpers/server'
@@ -8,7 +9,9 @@ import { forEachTransport, connect } from '../../helpers/clients'
 import type { TestClient } from '../../helpers/clients'
 import { api, bearer, register } from '../../helpers/fixtures'
 import type { Account } from '../../helpers/fixtures'
+import { passwordThread } from '../../../src/auth/password-threads'
 import {
+  hashPassword,
   needsRehash,
   setPasswordConcurrency,
   verifyPassword,
@@ -181,5 +184,28 @@ describe('password hashes: one process hashes passwords.concurrency at a time', 
     const stored = await hash('pw', { memoryCost: 64, timeCost: 1, parallelism: 1 })
     const answers = await Promise.all([verifyPassword(stored, 'pw'), verifyPassword(stored, 'no')])
     assert.deepEqual(answers, [true, false])
+  })
+})
+
+describe('password hashes: on a thread of the lowest CPU priority', () => {
+  it('hashes and verifies on a thread of this process whose nice value the kernel reports as 19', async () => {
+    const stored = await hashPassword('pw', { memoryCostKiB: 64, timeCost: 1, parallelism: 1 })
+    assert.ok(stored.startsWith('$argon2id$'))
+    assert.deepEqual(await Promise.all([verifyPassword(stored, 'pw'), verifyPassword(stored, 'no')]), [
+      true,
+      false
+    ])
+    const { tid } = await passwordThread()
+    assert.ok(tid && tid !== process.pid, 'a thread of its own, not the event loop')
+    // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (after the parenthesised name).
+    const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    assert.equal(Number(fields[16]), 19)
+    const main = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8')
+    assert.equal(
+      Number(main.slice(main.lastIndexOf(')') + 2).split(' ')[16]),
+      0,
+      'the event loop keeps its own'
+    )
   })
 })
