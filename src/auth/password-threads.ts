@@ -43,11 +43,11 @@ const busy = new Map<Worker, Call>()
 
 const spawn = () => {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: argon2Path } })
-  // Idle hashing threads never keep the process alive.
-  worker.unref()
   worker.on('message', (message: { value?: unknown; error?: string }) => {
     const call = busy.get(worker)
     busy.delete(worker)
+    // An idle hashing thread never keeps the process alive (a busy one does: a script awaiting a hash).
+    worker.unref()
     idle.push(worker)
     if (!call) return
     if (message.error !== undefined) call.reject(new Error(message.error))
@@ -68,6 +68,7 @@ const spawn = () => {
 export const onPasswordThread = <T>(op: Op, args: unknown[] = []): Promise<T> =>
   new Promise<T>((resolve, reject) => {
     const worker = idle.pop() ?? spawn()
+    worker.ref()
     busy.set(worker, { resolve, reject })
     worker.postMessage({ op, args })
   })
