@@ -6,7 +6,7 @@
 import { DISPATCH, getDispatch, setDispatch } from '@feathersjs/schema'
 import type { Resolver } from '@feathersjs/schema'
 import type { HookContext, NextFunction } from '../declarations'
-import { FastResolver, isPromise } from './fast-resolver'
+import { FastResolver, isPromise, mapPage } from './fast-resolver'
 
 type AnyResolver = Resolver<any, any>
 
@@ -26,15 +26,8 @@ const runNow = (resolvers: AnyResolver[], data: any, context: any, status: any, 
 }
 
 // Every item of a page (or the one result): an array at once, or a promise when an item is pending.
-const runAll = (resolvers: AnyResolver[], items: any[], context: any, status: any) => {
-  let pending = false
-  const resolved = items.map((item) => {
-    const value = runNow(resolvers, item, context, status)
-    pending ||= isPromise(value)
-    return value
-  })
-  return pending ? Promise.all(resolved) : resolved
-}
+const runAll = (resolvers: AnyResolver[], items: any[], context: any, status: any): any =>
+  mapPage(items, (item) => runNow(resolvers, item, context, status))
 
 const pageOf = (context: HookContext) => {
   const isPaginated = context.method === 'find' && context.result?.data

@@ -28,6 +28,17 @@ export type FastPropertyMap<T, C> = {
 export const isPromise = (value: unknown): value is Promise<unknown> =>
   value !== null && typeof value === 'object' && typeof (value as any).then === 'function'
 
+// `fn` over a page's items: an array at once, or a promise of it when one of them is pending.
+export const mapPage = (items: any[], fn: (item: any) => unknown): unknown[] | Promise<unknown[]> => {
+  let pending = false
+  const mapped = items.map((item) => {
+    const value = fn(item)
+    pending ||= isPromise(value)
+    return value
+  })
+  return pending ? Promise.all(mapped) : mapped
+}
+
 // The status every property resolver gets. Feathers makes one per property; the items of one call share one
 // here (its hooks pass the same status for every item), made once per call, not per item.
 const fullStatuses = new WeakMap<object, ResolverStatus<any, any>>()

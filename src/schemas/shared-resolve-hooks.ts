@@ -3,20 +3,9 @@
 // is its own, so what one caller may see (a sender's delivery state) never lands on an item another call holds.
 import { setDispatch } from '@feathersjs/schema'
 import type { HookContext, NextFunction } from '../declarations'
-import { FastResolver, isPromise } from './fast-resolver'
+import { FastResolver, isPromise, mapPage } from './fast-resolver'
 
 type AnyResolver = FastResolver<any, any>
-
-// The items of a page in turn: an array at once, or a promise of it when one is pending.
-const mapPage = (items: any[], fn: (item: any) => unknown) => {
-  let pending = false
-  const mapped = items.map((item) => {
-    const value = fn(item)
-    pending ||= isPromise(value)
-    return value
-  })
-  return pending ? Promise.all(mapped) : mapped
-}
 
 // resolveResult, once per item object whichever call's page holds it. Only for a resolver whose answer does not
 // depend on the caller (the messages resolver: columns, seq as a number, the sender's kind) and for calls
