@@ -23,7 +23,7 @@ export const errorsText = (errors: Record<string, number>) => {
 export const resourceRows = (r: MeterResult): Row[] => {
   const rows: Row[] = r.servers.map((s, i) => [
     `server ${i} (pid ${s.pid})`,
-    `cpu ${s.cpuPct}%  rss ${s.rssStartMb} -> ${s.rssEndMb} MB (max ${s.rssMaxMb})`
+    `cpu ${s.cpuPct}%  rss ${s.rssStartMb} -> ${s.rssEndMb} MB (max ${s.rssMaxMb})  syscalls read ${s.syscalls.reads} write ${s.syscalls.writes}`
   ])
   if (r.postgres)
     rows.push([
