@@ -62,6 +62,7 @@ export const channels = (app: Application) => {
 
   app.on('disconnect', (connection: any) => {
     const socket = socketOf(connection)
-    if (socket) presenceOf(app).disconnect(socket.id)
+    // A closed socket, unlike a logout, may be back in a moment: presence waits out the grace period.
+    if (socket) presenceOf(app).disconnect(socket.id, { grace: true })
   })
 }

@@ -174,13 +174,14 @@ export const configurationSchema = Type.Intersect([
     // V8's heap: how far the old space may grow past what the last full collection kept, in percent (0: V8's own
     // choice). See src/startup-gc.ts.
     runtime: Type.Optional(Type.Object({ heapGrowingPercent: Type.Integer({ minimum: 0, maximum: 1000 }) })),
-    // Presence: a connection is alive for ttlMs after its last heartbeat; expired ones are swept every sweepMs;
-    // transitions go out batched per org every batchMs.
+    // Presence: a connection is alive for ttlMs after its last heartbeat, and a closed socket for offlineGraceMs
+    // after it closed; expired ones are swept every sweepMs; transitions go out batched per org every batchMs.
     presence: Type.Optional(
       Type.Object({
         ttlMs: Type.Number({ minimum: 50 }),
         sweepMs: Type.Number({ minimum: 10 }),
-        batchMs: Type.Optional(Type.Number({ minimum: 0 }))
+        batchMs: Type.Optional(Type.Number({ minimum: 0 })),
+        offlineGraceMs: Type.Optional(Type.Number({ minimum: 0 }))
       })
     ),
     // Typing: how long an indicator lasts, and at most one broadcast per user and room per minIntervalMs.

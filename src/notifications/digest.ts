@@ -87,7 +87,7 @@ export const runDigest = async (app: Application, userId: string): Promise<Diges
     .first('email')
   if (!(defaults?.email ?? PREFERENCE_DEFAULTS.email)) return 'email_off'
   // Someone online sees their notifications live; what stays unread may go into a later digest.
-  if ((await presenceOf(app).statuses([userId])).has(userId)) return 'online'
+  if ((await presenceOf(app).connected([userId])).has(userId)) return 'online'
   const claimed = (await db.raw(CLAIM_SQL, [userId])).rows as any[]
   if (claimed.length === 0) return 'nothing'
   const ids = claimed.map((row) => row.id as string)

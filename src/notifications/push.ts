@@ -105,7 +105,7 @@ export const runPush = async (app: Application, notificationId: string): Promise
     .whereNull('room_id')
     .first('push')
   if (!(defaults?.push ?? PREFERENCE_DEFAULTS.push)) return 'skipped'
-  if ((await presenceOf(app).statuses([row.user_id])).has(row.user_id)) return 'online'
+  if ((await presenceOf(app).connected([row.user_id])).has(row.user_id)) return 'online'
   const subscriptions: PushSubscriptionRow[] = await db('push_subscriptions').where({ user_id: row.user_id })
   if (subscriptions.length === 0) return 'no_devices'
   // The room as topic: a device that was offline gets the latest push per room, not a pile of them.
@@ -142,7 +142,7 @@ export const schedulePushes = async (
 ) => {
   if (notifications.length === 0) return
   const userIds = [...new Set(notifications.map((n) => n.user_id))]
-  const online = await presenceOf(app).statuses(userIds)
+  const online = await presenceOf(app).connected(userIds)
   const offline = userIds.filter((id) => !online.has(id))
   if (offline.length === 0) return
   const db = app.get('postgresqlClient')

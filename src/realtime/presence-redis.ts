@@ -149,4 +149,15 @@ export class RedisPresenceStore implements PresenceStore {
     const scores = await this.redis.zmscore(this.usersKey, ...userIds)
     return new Set(userIds.filter((_, i) => scores[i] !== null))
   }
+
+  // Each user's latest expiry, in one round trip.
+  async lastingBeyond(userIds: string[], after: number) {
+    if (userIds.length === 0) return new Set<string>()
+    const pipeline = this.redis.pipeline()
+    for (const id of userIds) pipeline.zrange(this.connsKey(id), -1, -1, 'WITHSCORES')
+    const results = (await pipeline.exec()) ?? []
+    const failed = results.find(([error]) => error)
+    if (failed) throw failed[0]
+    return new Set(userIds.filter((_, i) => Number((results[i][1] as string[])[1] ?? 0) > after))
+  }
 }

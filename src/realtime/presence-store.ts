@@ -23,6 +23,8 @@ export interface PresenceStore {
   sweep(now: number, limit: number): Promise<Expired[]>
   // Which of these users are announced online.
   online(userIds: string[]): Promise<Set<string>>
+  // Which of these users have a connection that lasts beyond `after` (live ones, not closed sockets in grace).
+  lastingBeyond(userIds: string[], after: number): Promise<Set<string>>
 }
 
 export class MemoryPresenceStore implements PresenceStore {
@@ -75,5 +77,9 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async online(userIds: string[]) {
     return new Set(userIds.filter((id) => this.users.has(id)))
+  }
+
+  async lastingBeyond(userIds: string[], after: number) {
+    return new Set(userIds.filter((id) => [...(this.users.get(id)?.values() ?? [])].some((e) => e > after)))
   }
 }

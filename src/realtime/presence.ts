@@ -31,6 +31,10 @@ export class PresenceTracker {
   readonly ttlMs: number
   readonly sweepMs: number
   readonly batchMs: number
+  // How long a closed socket still counts as a connection: a network blip or a reconnect storm (a server
+  // restarted, a phone changing networks) is no offline/online flicker for everyone in the org. Without the
+  // setting, offline at the moment the last socket closes.
+  readonly offlineGraceMs: number
   // This process's authenticated sockets: connection id -> user. While a socket stays connected the process
   // vouches for it by refreshing it (no client heartbeat needed); a crashed process stops, and TTL ends them.
   private local = new Map<string, string>()
@@ -50,6 +54,11 @@ export class PresenceTracker {
     this.ttlMs = settings.ttlMs
     this.sweepMs = settings.sweepMs
     this.batchMs = settings.batchMs
+    this.offlineGraceMs = settings.offlineGraceMs ?? 0
+    // connected() tells live connections from closed ones by their expiry: a live one is refreshed every
+    // ttlMs / 3, so it always lasts more than two thirds of ttlMs; a closed one at most offlineGraceMs.
+    if (this.offlineGraceMs >= (this.ttlMs * 2) / 3)
+      throw new Error('presence.offlineGraceMs must be under two thirds of presence.ttlMs')
     const redis = app.get('redis')
     this.store = redis ? new RedisPresenceStore(redis, keyPrefix(app)) : new MemoryPresenceStore()
   }
@@ -83,12 +92,21 @@ export class PresenceTracker {
     return this.heartbeat(userId, connId, orgId)
   }
 
-  // A socket of this process closed or logged out.
-  disconnect(connId: string) {
+  // A socket of this process logged out (at once) or closed (`grace`: it stays a connection, no longer
+  // refreshed, for offlineGraceMs; a reconnect within it is no transition, else the sweep announces offline
+  // with the close as last seen).
+  disconnect(connId: string, { grace = false } = {}) {
     const userId = this.local.get(connId)
     if (!userId) return
     this.local.delete(connId)
-    this.leave(userId, [connId])
+    if (!grace || this.offlineGraceMs <= 0) return this.leave(userId, [connId])
+    const now = Date.now()
+    this.track(
+      this.store.touch(userId, [connId], now + this.offlineGraceMs, now).then((cameOnline) => {
+        // The store had lost the user (a flushed Redis): not online there, so no grace to give.
+        if (cameOnline) this.leave(userId, [connId])
+      })
+    )
   }
 
   // Keeps one connection alive for another TTL; resolves with its new expiry once the store has it.
@@ -110,8 +128,15 @@ export class PresenceTracker {
     )
   }
 
+  // Online as the org was told (a closed socket in its grace period included).
   async statuses(userIds: string[]) {
     return this.store.online(userIds)
+  }
+
+  // Online with a live connection now: whether a notification would be seen live. A user who closed the app
+  // a moment ago is still online to the org, but a push must not wait out the grace period.
+  async connected(userIds: string[]) {
+    return this.store.lastingBeyond(userIds, Date.now() + this.offlineGraceMs)
   }
 
   private async refresh() {
