@@ -15,11 +15,7 @@ export const redisOptions = (app: Application): RedisOptions => {
     connectTimeout: own.connectTimeoutMs ?? 2000,
     commandTimeout: own.commandTimeoutMs ?? 2000,
     // Reconnect quickly at first, then every second at most: a restarted Redis is picked up within a second.
-    retryStrategy: (times: number) => Math.min(times * 100, 1000),
-    // Commands issued while handling one batch of I/O go out in one write: a reconnect storm's connection
-    // budgets and presence updates, and the adapter's PUBLISHes of a tick's sends, were one write syscall
-    // each (bench/RESULTS.md, session 10). ioredis's own option; replies and their order are unchanged.
-    enableAutoPipelining: true
+    retryStrategy: (times: number) => Math.min(times * 100, 1000)
   }
 }
 
