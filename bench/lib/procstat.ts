@@ -35,14 +35,19 @@ export interface Rss {
   hwmKb: number
 }
 
-export const readRss = (pid: number): Rss | null => {
+// Numbers of a `name: value` file of /proc (status, io), or null when the process is gone.
+const procFields = (file: string, names: string[]): number[] | null => {
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
-    const value = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
-    return { rssKb: value('VmRSS'), hwmKb: value('VmHWM') }
+    const text = fs.readFileSync(file, 'utf8')
+    return names.map((name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0))
   } catch {
     return null
   }
+}
+
+export const readRss = (pid: number): Rss | null => {
+  const [rssKb, hwmKb] = procFields(`/proc/${pid}/status`, ['VmRSS', 'VmHWM']) ?? []
+  return rssKb === undefined ? null : { rssKb, hwmKb }
 }
 
 // Read and write system calls the process made so far (/proc/<pid>/io, all threads): a write per socket per
@@ -54,13 +59,8 @@ export interface Syscalls {
 }
 
 export const readSyscalls = (pid: number): Syscalls | null => {
-  try {
-    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8')
-    const value = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(io)?.[1] ?? 0)
-    return { reads: value('syscr'), writes: value('syscw') }
-  } catch {
-    return null
-  }
+  const [reads, writes] = procFields(`/proc/${pid}/io`, ['syscr', 'syscw']) ?? []
+  return reads === undefined ? null : { reads, writes }
 }
 
 // Processes whose executable name (/proc/<pid>/comm) is exactly `name`, like `pgrep -x name`. `pgrep -f

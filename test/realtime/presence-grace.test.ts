@@ -47,6 +47,16 @@ for (const backend of ['redis', 'memory'] as const) {
       const tc = await connect(account)
       return record(tc.client, ['presence'], ['patched'])
     }
+    // An org whose admin watches presence, with Bob and Carol online on a socket each.
+    const bobAndCarolOnline = async () => {
+      const { admin } = await createOrg(server.url)
+      const [bob, carol] = [await addMember(server.url, admin), await addMember(server.url, admin)]
+      const events = await watch(admin)
+      const [bobTc, carolTc] = [await connect(bob), await connect(carol)]
+      await events.waitFor(is(bob.id, 'online'))
+      await events.waitFor(is(carol.id, 'online'))
+      return { bob, carol, bobTc, carolTc, events }
+    }
     before(async () => {
       server = await startServer({ ...CONFIG, ...(backend === 'memory' ? { redisUrl: '' } : {}) })
     })
@@ -56,14 +66,7 @@ for (const backend of ['redis', 'memory'] as const) {
     })
 
     it('announces nothing when a socket closes and the user is back within the grace period', async () => {
-      const { admin } = await createOrg(server.url)
-      const bob = await addMember(server.url, admin)
-      const carol = await addMember(server.url, admin)
-      const events = await watch(admin)
-      const bobTc = await connect(bob)
-      const carolTc = await connect(carol)
-      await events.waitFor(is(bob.id, 'online'))
-      await events.waitFor(is(carol.id, 'online'))
+      const { bob, carol, bobTc, carolTc, events } = await bobAndCarolOnline()
 
       await closeOnServer(server.app, bobTc)
       await connect(bob)
@@ -103,14 +106,7 @@ for (const backend of ['redis', 'memory'] as const) {
     })
 
     it('takes a logout offline at once, without waiting out the grace period', async () => {
-      const { admin } = await createOrg(server.url)
-      const bob = await addMember(server.url, admin)
-      const carol = await addMember(server.url, admin)
-      const events = await watch(admin)
-      const bobTc = await connect(bob)
-      const carolTc = await connect(carol)
-      await events.waitFor(is(bob.id, 'online'))
-      await events.waitFor(is(carol.id, 'online'))
+      const { bob, carol, bobTc, carolTc, events } = await bobAndCarolOnline()
 
       // Bob's socket closes first, then Carol logs out: her offline comes first, his only after the grace.
       await closeOnServer(server.app, bobTc)
