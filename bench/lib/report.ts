@@ -43,7 +43,7 @@ export const resourceRows = (r: MeterResult): Row[] => {
   ])
   rows.push([
     'measured window',
-    // The model too: machines of the same kind have differed by ~40% in CPU per message between sessions.
+    // The model too: machines of the same kind have differed by 20-60% in CPU per message between sessions.
     `${r.seconds} s; cpu % of one core, ${os.cpus().length} cores = ${os.cpus().length * 100}% (${os.cpus()[0]?.model ?? 'unknown cpu'})`
   ])
   return rows
