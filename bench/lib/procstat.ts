@@ -197,18 +197,16 @@ export class Meter {
     this.sample()
     const used = (pid: number) => Math.max(0, (readTicks(pid)?.self ?? 0) - (this.start0.get(pid) ?? 0))
     const servers = this.serverPids.map((pid) => {
-      const calls = readSyscalls(pid)
-      const calls0 = this.syscalls0.get(pid)
+      // A server gone by now (crashed) counts nothing rather than minus its start.
+      const calls0 = this.syscalls0.get(pid) ?? { reads: 0, writes: 0 }
+      const calls = readSyscalls(pid) ?? calls0
       return {
         pid,
         cpuPct: pct(used(pid), seconds),
         rssStartMb: mb(this.rssStart.get(pid) ?? 0),
         rssEndMb: mb(readRss(pid)?.rssKb ?? 0),
         rssMaxMb: mb(this.rssMax.get(pid) ?? 0),
-        syscalls: {
-          reads: (calls?.reads ?? 0) - (calls0?.reads ?? 0),
-          writes: (calls?.writes ?? 0) - (calls0?.writes ?? 0)
-        }
+        syscalls: { reads: calls.reads - calls0.reads, writes: calls.writes - calls0.writes }
       }
     })
     const redisCpuPct = this.opts.redis ? pct(groupTicks('redis-server') - this.redis0, seconds) : null
