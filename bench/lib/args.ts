@@ -19,7 +19,7 @@ scenarios: ${scenarios.join(', ')}
 common flags: --users N --room-size N --rate R --duration S --warmup S --workers N --timeout S
   --port P --db chatboard_bench --database-url URL --redis-url URL --pool N --body-size N
   --server-log-level warn --server-log FILE --server-node-options "..." --server-node-args "..."
-  --cpu-prof [dir] --json-out FILE
+  --cpu-prof [dir] --json-out FILE --server chatboard|floor|peer
 see bench/README.md for what each scenario does and prints`
 
 export const parseArgs = (argv: string[]): Args => {

@@ -15,6 +15,8 @@ import type { ServerProcess } from './servers'
 export interface Harness {
   args: Args
   target: Target
+  // The target as titles print it: `pg`, or `pg, server floor` for bench/floor-server.ts
+  label: string
   db: Database
   seeded: Seeded
   seedMs: number
@@ -60,6 +62,11 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
     `seeded ${seeded.users.length} users, ${seeded.rooms.length} rooms in ${seedMs} ms (${embedded ? db.dataDir : dbName})`
   )
 
+  // The floor under the messaging scenarios (bench/floor-server.ts): one process, its clients' data from the seed.
+  const program = args.str('server', 'chatboard') as 'chatboard' | 'floor' | 'peer'
+  if (!['chatboard', 'floor', 'peer'].includes(program)) throw new Error(`unknown --server '${program}'`)
+  if (program !== 'chatboard' && (target !== 'pg' || !['steady', 'ramp', 'bigroom'].includes(args.scenario)))
+    throw new Error(`--server ${program} runs steady, ramp or bigroom with --target pg only`)
   const nodeArgs = args.str('server-node-args', '').split(' ').filter(Boolean)
   if (args.has('cpu-prof')) {
     // Written by each server when it exits after SIGTERM (teardown), one .cpuprofile per process.
@@ -69,7 +76,7 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`)
     log(`servers write CPU profiles to ${dir}`)
   }
-  if (args.has('built')) {
+  if (args.has('built') && program === 'chatboard') {
     // The production start (Dockerfile): compiled JavaScript, no TypeScript loader in the process.
     log('building lib/ (npm run build)')
     const built = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 2, 2] })
@@ -88,7 +95,8 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
     built: args.has('built'),
     logFile: args.str('server-log', ''),
     // Memory runs force full collections before each sample (bench/lib/inspector.ts).
-    inspect: args.scenario === 'idle'
+    inspect: args.scenario === 'idle',
+    program
   })
   live.servers = servers
   for (const server of servers) {
@@ -121,7 +129,8 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
       pool.pids,
       { postgres: !embedded, redis: !embedded, dbName }
     )
-  return { args, target, db, seeded, seedMs, servers, pool, shares, members, meter }
+  const label = program === 'chatboard' ? target : `${target}, server ${program}`
+  return { args, target, label, db, seeded, seedMs, servers, pool, shares, members, meter }
 }
 
 // Connects every worker's users (or those `which` keeps); any failure aborts the run.

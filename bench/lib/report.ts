@@ -79,6 +79,7 @@ export interface RunRecord {
   bench: 'chatboard'
   scenario: string
   target: string
+  server?: string // bench/floor-server.ts when `floor` or `peer`
   servers: number
   workers: number
   at: string

@@ -35,6 +35,8 @@ export interface ServerOptions {
   built: boolean // run lib/index.js (npm run build, as the Docker image does) instead of src/ through tsx
   logFile: string // '' = keep only the last 200 lines in memory (printed if start-up fails)
   inspect?: boolean // open the inspector on a free loopback port (bench/lib/inspector.ts forces GC through it)
+  // `floor`/`peer`: bench/floor-server.ts (bare Socket.IO, or with one INSERT per message) instead of ChatBoard
+  program?: 'chatboard' | 'floor' | 'peer'
 }
 
 export const freePort = () =>
@@ -90,9 +92,12 @@ const spawnServer = (
   if (opts.redisUrl) env.REDIS_URL = opts.redisUrl
   if (opts.poolMax) env.DATABASE_POOL_MAX = String(opts.poolMax)
   if (opts.nodeOptions) env.NODE_OPTIONS = opts.nodeOptions
+  const floor = opts.program === 'floor' || opts.program === 'peer'
+  if (floor) env.FLOOR_MODE = opts.program === 'peer' ? 'peer' : 'bare'
   // node itself, not npm or a shell: the child pid is the server whose /proc entries we read.
   const nodeArgs = inspectPort ? [...opts.nodeArgs, `--inspect=127.0.0.1:${inspectPort}`] : opts.nodeArgs
-  const argv = opts.built ? [...nodeArgs, 'lib/index.js'] : [...nodeArgs, '--import', 'tsx', 'src/index.ts']
+  const main = floor ? 'bench/floor-server.ts' : 'src/index.ts'
+  const argv = opts.built && !floor ? [...nodeArgs, 'lib/index.js'] : [...nodeArgs, '--import', 'tsx', main]
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const output: string[] = []
   const keep = (chunk: Buffer) => {

@@ -22,6 +22,7 @@ export const baseRecord = (h: Harness, scenario: string, params: Record<string, 
   bench: 'chatboard',
   scenario,
   target: h.target,
+  server: h.args.str('server', 'chatboard'),
   servers: h.servers.length,
   workers: h.pool.workers.length,
   at: new Date().toISOString(),
@@ -69,7 +70,7 @@ export const steady = async (args: Args, ctx: Context): Promise<Outcome> => {
     p99le25ms: (t.latencyMs.p99 ?? Infinity) <= 25,
     fullScale: users >= 500 && rate >= 1 && duration >= 60 ? true : 'scaled down'
   }
-  const title = `steady | target ${h.target} | ${users} users, rooms of ${roomSize}, ${rate} msg/s each, ${duration} s`
+  const title = `steady | target ${h.label} | ${users} users, rooms of ${roomSize}, ${rate} msg/s each, ${duration} s`
   return { title, rows: [...trafficRows(t), ...resourceRows(t.resources)], record }
 }
 
@@ -97,7 +98,7 @@ export const bigroom = async (args: Args, ctx: Context): Promise<Outcome> => {
     p99le35ms: (t.latencyMs.p99 ?? Infinity) <= 35,
     fullScale: users >= 1000 ? true : 'scaled down'
   }
-  const title = `bigroom | target ${h.target} | 1 room of ${users}, 1 sender at ${rate} msg/s, ${duration} s`
+  const title = `bigroom | target ${h.label} | 1 room of ${users}, 1 sender at ${rate} msg/s, ${duration} s`
   return { title, rows: [...trafficRows(t), ...resourceRows(t.resources)], record }
 }
 
@@ -172,6 +173,6 @@ export const ramp = async (args: Args, ctx: Context): Promise<Outcome> => {
       : 'no step held'
   ])
   if (best) rows.push(...resourceRows(best.t.resources).map(([k, v]): Row => [`at best step: ${k}`, v]))
-  const title = `ramp | target ${h.target} | ${users} users, rooms of ${roomSize}, steps of ${step} s`
+  const title = `ramp | target ${h.label} | ${users} users, rooms of ${roomSize}, steps of ${step} s`
   return { title, rows, record }
 }
