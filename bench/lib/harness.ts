@@ -48,6 +48,11 @@ export { log }
 export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number): Promise<Harness> => {
   const target = args.target
   const embedded = target === 'embedded'
+  // Checked before any seeding. The floor under the messaging scenarios (bench/floor-server.ts): one process.
+  const program = args.str('server', 'chatboard') as 'chatboard' | 'floor' | 'peer'
+  if (!['chatboard', 'floor', 'peer'].includes(program)) throw new Error(`unknown --server '${program}'`)
+  if (program !== 'chatboard' && (target !== 'pg' || !['steady', 'ramp', 'bigroom'].includes(args.scenario)))
+    throw new Error(`--server ${program} runs steady, ramp or bigroom with --target pg only`)
   const dbName = args.str('db', 'chatboard_bench')
   const db = await freshDatabase(
     embedded,
@@ -62,11 +67,6 @@ export const setup = async (args: Args, plan: SeedPlan, defaultWorkers: number):
     `seeded ${seeded.users.length} users, ${seeded.rooms.length} rooms in ${seedMs} ms (${embedded ? db.dataDir : dbName})`
   )
 
-  // The floor under the messaging scenarios (bench/floor-server.ts): one process, its clients' data from the seed.
-  const program = args.str('server', 'chatboard') as 'chatboard' | 'floor' | 'peer'
-  if (!['chatboard', 'floor', 'peer'].includes(program)) throw new Error(`unknown --server '${program}'`)
-  if (program !== 'chatboard' && (target !== 'pg' || !['steady', 'ramp', 'bigroom'].includes(args.scenario)))
-    throw new Error(`--server ${program} runs steady, ramp or bigroom with --target pg only`)
   const nodeArgs = args.str('server-node-args', '').split(' ').filter(Boolean)
   if (args.has('cpu-prof')) {
     // Written by each server when it exits after SIGTERM (teardown), one .cpuprofile per process.
